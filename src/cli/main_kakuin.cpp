@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("kakuin: not yet"); return 0; }

@@ -1,0 +1,1 @@
+// Placeholder until the layer lands; keeps the static library non-empty.
