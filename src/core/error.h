@@ -54,6 +54,8 @@ namespace kakuin {
     X(csrf_failed, 403, "不正な画面遷移です。最初から操作をやり直してください。",                  \
       "The request was not made from this site's screens. Start again.")                          \
     X(contract_suspended, 403, "ご契約は現在ご利用いただけません。", "The contract is suspended.") \
+    X(method_not_allowed, 405, "この操作はできません。", "This method is not allowed for this resource.") \
+    X(request_too_large, 413, "送信されたデータが大きすぎます。", "The request is too large.")          \
     X(config_invalid, 500, "設定ファイルに誤りがあります。", "The configuration is invalid.")      \
     X(crypto_failure, 500, "暗号処理でエラーが発生しました。", "A cryptographic operation failed.") \
     X(storage_failure, 503, "ただいまお取扱いできません。しばらくしてから再度お試しください。",    \
