@@ -1,0 +1,1 @@
+// Placeholder until the acquisition app lands.
