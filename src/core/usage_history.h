@@ -1,0 +1,50 @@
+// One row of the usage history (利用履歴, R16): who did what to whom, when, from where, and
+// how it ended. Records never carry secrets (PINs, OTPs, tokens, keys).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/identity.h"
+
+namespace kakuin {
+
+// Who acted: a person of a contract, bank staff, or the server itself (sweeps).
+struct Actor {
+    std::string id;  // "admin", "user:<user id>", "bank:<staff id>", "system"
+    std::optional<std::string> source_address;  // client IP address, when over the network
+
+    static Actor person(const PersonKey& p, std::optional<std::string> address = {});
+    static Actor bank(std::string_view staff_id, std::optional<std::string> address = {});
+    static Actor system();
+};
+
+struct UsageRecord {
+    std::int64_t id = 0;          // assigned by the store
+    TimePoint at{};
+    std::string contract_id;      // the contract it belongs to; empty for bank-wide events
+    std::string actor;            // Actor::id
+    std::optional<std::string> target_user_id;  // person affected ("" = administrator)
+    std::string kind;             // one of history_kind::*
+    std::optional<std::string> source_address;
+    std::string result = "ok";    // "ok" or an error code name
+    std::string detail;           // short, for people (serial, issue number, reason)
+};
+
+// Stable names of record kinds (filterable in the API).
+namespace history_kind {
+inline constexpr std::string_view contract_registered = "contract.registered";
+inline constexpr std::string_view user_registered = "user.registered";
+inline constexpr std::string_view certificate_registered = "certificate.registered";
+inline constexpr std::string_view certificate_issued = "certificate.issued";
+inline constexpr std::string_view certificate_revoked = "certificate.revoked";
+inline constexpr std::string_view certificate_reissued = "certificate.reissued";
+inline constexpr std::string_view certificate_renewed = "certificate.renewed";
+inline constexpr std::string_view certificate_expired = "certificate.expired";
+inline constexpr std::string_view certificate_first_used = "certificate.first_used";
+}  // namespace history_kind
+
+}  // namespace kakuin
