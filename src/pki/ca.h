@@ -141,13 +141,17 @@ public:
     const std::string& root_pem() const;
     const std::string& issuing_pem() const;
 
-private:
+    // Opaque outside src/pki (defined in pki/issuing_ca_impl.h).
     struct Impl;
+
+private:
     explicit IssuingCa(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 
-// Cryptographically strong randomness from OpenSSL's DRBG.
+// Cryptographically strong randomness from OpenSSL's DRBG. If RAND_bytes fails three times
+// in a row the process terminates with a message: there is no safe way to go on without
+// randomness (serials, tokens and OTP secrets would be predictable).
 class OsRandom final : public Random {
 public:
     void fill(std::span<std::uint8_t> out) override;
