@@ -30,6 +30,16 @@ bool parse_field(std::string_view field, std::string_view name, std::uint32_t& o
     return ec == std::errc() && end == digits.data() + digits.size();
 }
 
+bool is_base64_field(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '+' || c == '/';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> parts;
     for (;;) {
@@ -82,13 +92,14 @@ Result<Argon2Params> parse_pin_hash_params(std::string_view encoded) {
     if (cost.size() != 3 || !parse_field(cost[0], "m", p.memory_kib) ||
         !parse_field(cost[1], "t", p.iterations) || !parse_field(cost[2], "p", p.parallelism))
         return malformed_hash("bad parameters");
-    if (parts[4].empty() || parts[5].empty()) return malformed_hash("missing salt or hash");
+    if (!is_base64_field(parts[4]) || !is_base64_field(parts[5]))
+        return malformed_hash("salt or hash is not unpadded base64");
+    if (!params_in_bounds(p)) return malformed_hash("cost out of bounds");
     return p;
 }
 
 Status verify_pin(std::string_view pin, std::string_view encoded) {
-    KAKUIN_TRY(const Argon2Params params, parse_pin_hash_params(encoded));
-    if (!params_in_bounds(params)) return malformed_hash("cost out of bounds");
+    KAKUIN_TRY_STATUS(parse_pin_hash_params(encoded));
     if (pin.size() > kMaxPinBytes) return make_error(ErrorCode::pin_incorrect, "PIN too long");
     const std::string terminated(encoded);  // argon2id_verify reads a C string
     const int rc = argon2id_verify(terminated.c_str(), pin.data(), pin.size());

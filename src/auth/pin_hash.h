@@ -54,7 +54,7 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
 Status verify_pin(std::string_view pin, std::string_view encoded);
 
 // The cost recorded in a stored PHC string. internal_error when it is not an argon2id
-// v=19 string of the form above.
+// v=19 string of the form above or its cost is beyond the bounds above.
 Result<Argon2Params> parse_pin_hash_params(std::string_view encoded);
 
 // True when the stored hash was made with a cost other than `params` (or cannot be read):
