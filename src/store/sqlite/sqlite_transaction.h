@@ -1,0 +1,66 @@
+// A SQLite transaction: owns one pooled connection for its lifetime. Internal to the store.
+#pragma once
+
+#include <memory>
+
+#include "store/store.h"
+
+namespace kakuin::store::sqlite {
+
+class Connection;
+class SqliteStore;
+
+class SqliteTransaction final : public Transaction {
+public:
+    // REQUIRES: `conn` has begun a transaction.
+    SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> conn);
+    // Rolls back unless commit() succeeded, then returns the connection to the pool.
+    ~SqliteTransaction() override;
+
+    Status commit() override;
+
+    Status insert_contract(const Contract& c) override;
+    Result<std::optional<Contract>> find_contract(const std::string& contract_id) override;
+    Status update_contract_flags(const std::string& contract_id, bool suspended,
+                                 bool transactions_stopped) override;
+
+    Status insert_person(const Person& p) override;
+    Result<std::optional<Person>> find_person(const PersonKey& key) override;
+    Result<std::vector<Person>> list_persons(const std::string& contract_id) override;
+    Status update_person(const Person& p) override;
+    Status delete_person(const PersonKey& key) override;
+
+    Result<CertificateSlot> load_slot_for_update(const PersonKey& key) override;
+    Status save_slot(const PersonKey& key, const CertificateSlot& slot) override;
+    Result<std::vector<DueSlot>> list_slots_due_for_expiry(TimePoint now, int limit) override;
+
+    Status insert_certificate(const CertificateRecord& c) override;
+    Result<std::optional<CertificateRecord>> find_certificate_by_serial(
+        const std::string& serial_hex) override;
+    Result<std::optional<CertificateRecord>> find_certificate_by_fingerprint(
+        const std::string& sha256_hex) override;
+    Status mark_certificate_revoked(const std::string& serial_hex, TimePoint at,
+                                    CrlReason reason) override;
+    Status mark_certificate_first_used(const std::string& serial_hex, TimePoint at) override;
+    Status for_each_revoked_certificate(
+        const std::function<Status(const RevokedCertificate&)>& visit) override;
+
+    Result<std::int64_t> next_crl_number() override;
+
+    Result<std::int64_t> append_history(const UsageRecord& r) override;
+    Result<HistoryPage> list_history(const HistoryQuery& q) override;
+
+    Result<std::optional<std::string>> get_meta(const std::string& key) override;
+    Status set_meta(const std::string& key, const std::string& value) override;
+
+    Result<RowCounts> row_counts() override;
+
+private:
+    Status expect_changed(std::string_view what);
+
+    SqliteStore& store_;
+    std::unique_ptr<Connection> conn_;
+    bool finished_ = false;
+};
+
+}  // namespace kakuin::store::sqlite

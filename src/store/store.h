@@ -1,0 +1,139 @@
+// The store: everything kakuin keeps, behind an interface with transactions. No SQL type
+// appears here, so a PostgreSQL implementation fits behind the same interface.
+//
+// Threading: a Store is shared by all threads; a Transaction belongs to one thread at a time.
+// Write transactions are serialized by the implementation (SQLite: BEGIN IMMEDIATE; a
+// PostgreSQL implementation: row locks from load_slot_for_update / SELECT ... FOR UPDATE).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/certificate_slot.h"
+#include "core/contract.h"
+#include "core/result.h"
+#include "core/usage_history.h"
+
+namespace kakuin::store {
+
+// Filter and page of the usage history; newest first. Empty optionals do not filter.
+struct HistoryQuery {
+    std::optional<std::string> contract_id;
+    std::optional<std::string> target_user_id;  // "" = the administrator
+    std::optional<std::string> kind;
+    std::optional<TimePoint> from;   // inclusive
+    std::optional<TimePoint> until;  // exclusive
+    // Keyset cursor: continue after the last record of the previous page.
+    struct Cursor {
+        TimePoint at{};
+        std::int64_t id = 0;
+        friend bool operator==(const Cursor&, const Cursor&) = default;
+    };
+    std::optional<Cursor> after;
+    int limit = 50;  // clamped to [1, kMaxHistoryPage]
+};
+inline constexpr int kMaxHistoryPage = 500;
+
+struct HistoryPage {
+    std::vector<UsageRecord> records;
+    std::optional<HistoryQuery::Cursor> next;  // set when more records may follow
+};
+
+// One entry of the CRL.
+struct RevokedCertificate {
+    std::string serial_hex;
+    TimePoint revoked_at{};
+    CrlReason reason = CrlReason::unspecified;
+};
+
+// A slot whose issued certificate has reached not_after (for the expiry sweep).
+struct DueSlot {
+    PersonKey person;
+    CertificateSlot slot;
+};
+
+// Row counts, for diagnostics and for tests that prove nothing was written.
+struct RowCounts {
+    std::int64_t contracts = 0, persons = 0, slots = 0, certificates = 0, history = 0;
+    friend bool operator==(const RowCounts&, const RowCounts&) = default;
+};
+
+// One unit of work. Destroying it without a successful commit() rolls everything back.
+// Errors: storage_failure (I/O, corruption, busy beyond the timeout), conflict (a unique key
+// already taken), not_found (update/delete of a row that does not exist).
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    Transaction() = default;
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    // After commit() (successful or not) the transaction is finished; no call may follow.
+    virtual Status commit() = 0;
+
+    // Contracts.
+    virtual Status insert_contract(const Contract& c) = 0;
+    virtual Result<std::optional<Contract>> find_contract(const std::string& contract_id) = 0;
+    virtual Status update_contract_flags(const std::string& contract_id, bool suspended,
+                                         bool transactions_stopped) = 0;
+
+    // Persons. insert_person also creates the person's empty certificate slot.
+    virtual Status insert_person(const Person& p) = 0;
+    virtual Result<std::optional<Person>> find_person(const PersonKey& key) = 0;
+    // The administrator first, then users by user ID.
+    virtual Result<std::vector<Person>> list_persons(const std::string& contract_id) = 0;
+    virtual Status update_person(const Person& p) = 0;
+    // Deletes the person with their slot, sessions and tokens; certificates stay (CRL, OCSP).
+    virtual Status delete_person(const PersonKey& key) = 0;
+
+    // Certificate slots. In a write transaction the slot stays locked until the end.
+    virtual Result<CertificateSlot> load_slot_for_update(const PersonKey& key) = 0;
+    virtual Status save_slot(const PersonKey& key, const CertificateSlot& slot) = 0;
+    virtual Result<std::vector<DueSlot>> list_slots_due_for_expiry(TimePoint now, int limit) = 0;
+
+    // Certificates.
+    virtual Status insert_certificate(const CertificateRecord& c) = 0;
+    virtual Result<std::optional<CertificateRecord>> find_certificate_by_serial(
+        const std::string& serial_hex) = 0;
+    virtual Result<std::optional<CertificateRecord>> find_certificate_by_fingerprint(
+        const std::string& sha256_hex) = 0;
+    virtual Status mark_certificate_revoked(const std::string& serial_hex, TimePoint at,
+                                            CrlReason reason) = 0;
+    virtual Status mark_certificate_first_used(const std::string& serial_hex, TimePoint at) = 0;
+    // Streams every revoked certificate in serial order, one row at a time (the CRL may list
+    // a million). Stops at and returns the first error `visit` returns.
+    virtual Status for_each_revoked_certificate(
+        const std::function<Status(const RevokedCertificate&)>& visit) = 0;
+
+    // The next CRL number (1, 2, ...), persisted with the transaction.
+    virtual Result<std::int64_t> next_crl_number() = 0;
+
+    // Usage history. Returns the new record's id.
+    virtual Result<std::int64_t> append_history(const UsageRecord& r) = 0;
+    virtual Result<HistoryPage> list_history(const HistoryQuery& q) = 0;
+
+    // Small settings and markers (e.g. the time of the last CRL).
+    virtual Result<std::optional<std::string>> get_meta(const std::string& key) = 0;
+    virtual Status set_meta(const std::string& key, const std::string& value) = 0;
+
+    virtual Result<RowCounts> row_counts() = 0;
+};
+
+enum class TxMode {
+    read,   // a consistent snapshot; must not write
+    write,  // serialized with other writers
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+    // May wait for another writer (bounded); storage_failure when it cannot start.
+    virtual Result<std::unique_ptr<Transaction>> begin(TxMode mode) = 0;
+};
+
+}  // namespace kakuin::store
