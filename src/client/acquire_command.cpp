@@ -1,0 +1,275 @@
+#include "client/acquire_command.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "client/api_client.h"
+#include "client/csr.h"
+#include "client/issued_chain.h"
+#include "client/keygen.h"
+#include "client/nss_store.h"
+#include "client/pkcs12_writer.h"
+#include "client/secret_file.h"
+
+namespace kakuin::client {
+namespace {
+
+const char* t(Lang lang, const char* ja, const char* en) { return lang == Lang::ja ? ja : en; }
+
+int report(AcquireEnvironment& env, Lang lang, const Failure& f) {
+    env.err << describe(f, lang) << "\n";
+    if (!f.technical.empty()) env.err << t(lang, "  詳細: ", "  Detail: ") << f.technical << "\n";
+    return exit_code_for(f);
+}
+
+int usage(AcquireEnvironment& env, Lang lang, const std::string& message) {
+    return report(env, lang, usage_failure(message));
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool all_alnum(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+bool readable(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
+}
+
+// A secret from a file, or asked on the terminal; a usage failure when neither works.
+std::optional<SecretString> obtain_secret(AcquireEnvironment& env, Lang lang,
+                                          const std::optional<std::string>& file,
+                                          const char* prompt, const char* missing,
+                                          std::optional<Failure>& failure) {
+    if (file) {
+        auto r = read_secret_file(*file);
+        if (!r.ok()) {
+            failure = usage_failure(local_failure(r.error(), lang).message);
+            return std::nullopt;
+        }
+        return std::move(r).value();
+    }
+    if (!env.prompter.interactive()) {
+        failure = usage_failure(missing);
+        return std::nullopt;
+    }
+    auto s = env.prompter.ask(prompt);
+    if (!s || s->empty()) {
+        failure = usage_failure(t(lang, "入力が中断されました。", "Input was cancelled."));
+        return std::nullopt;
+    }
+    return s;
+}
+
+std::optional<SecretString> new_p12_password(AcquireEnvironment& env, Lang lang,
+                                             const AcquireOptions& o, std::optional<Failure>& failure) {
+    if (o.p12_password_file || !env.prompter.interactive())
+        return obtain_secret(env, lang, o.p12_password_file, "",
+                             t(lang,
+                               "PKCS#12ファイルのパスワードが指定されていません。--p12-password-file を指定してください。",
+                               "No PKCS#12 password: give --p12-password-file."),
+                             failure);
+    for (int i = 0; i < 3; ++i) {
+        auto first = env.prompter.ask(t(lang, "PKCS#12ファイルのパスワード: ", "PKCS#12 password: "));
+        if (!first || first->empty()) break;
+        auto second = env.prompter.ask(t(lang, "PKCS#12ファイルのパスワード（確認）: ",
+                                         "PKCS#12 password (again): "));
+        if (!second) break;
+        if (first->view() == second->view()) return first;
+        env.err << t(lang, "パスワードが一致しません。もう一度入力してください。\n",
+                     "The passwords do not match. Try again.\n");
+    }
+    failure = usage_failure(t(lang, "PKCS#12ファイルのパスワードが入力されませんでした。",
+                              "No PKCS#12 password was entered."));
+    return std::nullopt;
+}
+
+bool retryable_otp_failure(const Failure& f) {
+    return f.kind == FailureKind::server_problem && (f.code == "otp_incorrect" || f.code == "otp_reused");
+}
+
+// Runs the OTP step when the server asks for it; the enrollment is then csr_required.
+ApiResult<Enrollment> pass_otp(AcquireEnvironment& env, Lang lang, const AcquireOptions& o,
+                               ApiClient& api, Enrollment enrollment) {
+    std::optional<SecretString> given;
+    if (o.otp) given = SecretString(*o.otp);
+    for (int attempt = 1; enrollment.state == "otp_required"; ++attempt) {
+        std::optional<SecretString> otp;
+        if (given) {
+            otp = std::move(given);
+            given.reset();
+        } else if (!env.prompter.interactive()) {
+            return usage_failure(t(lang,
+                                   "ワンタイムパスワードが必要です。--otp を指定するか、端末から実行してください。",
+                                   "A one-time password is needed: give --otp or run on a terminal."));
+        } else {
+            otp = env.prompter.ask(t(lang, "ワンタイムパスワード: ", "One-time password: "));
+            if (!otp || otp->empty())
+                return usage_failure(t(lang, "入力が中断されました。", "Input was cancelled."));
+        }
+        auto next = api.send_otp(enrollment.id, *otp);
+        if (next.ok()) {
+            enrollment = std::move(next).value();
+            break;
+        }
+        if (!retryable_otp_failure(next.failure()) || attempt >= kMaxOtpAttempts ||
+            !env.prompter.interactive())
+            return next.failure();
+        env.err << describe(next.failure(), lang) << "\n";
+    }
+    if (enrollment.state != "csr_required")
+        return network_failure(FailureKind::response_invalid, lang, "state after OTP is not csr_required");
+    return enrollment;
+}
+
+Result<KeyType> choose_key_type(const AcquireOptions& o, const Enrollment& e) {
+    KeyType type = KeyType::rsa2048;
+    if (o.key_type) {
+        type = *o.key_type;
+    } else if (auto d = key_type_from_name(e.default_key_type)) {
+        type = *d;
+    }
+    if (!e.key_types.empty() &&
+        std::find(e.key_types.begin(), e.key_types.end(), std::string(key_type_name(type))) ==
+            e.key_types.end()) {
+        std::string allowed;
+        for (const auto& k : e.key_types) allowed += (allowed.empty() ? "" : ", ") + k;
+        return make_error(ErrorCode::key_not_allowed,
+                          std::string(key_type_name(type)) + " not in " + allowed,
+                          "この種類の鍵（" + std::string(key_type_name(type)) +
+                              "）は利用できません。利用できる鍵: " + allowed);
+    }
+    return type;
+}
+
+void print_result(AcquireEnvironment& env, Lang lang, const CertificateSummary& s,
+                  const std::optional<NssInstallation>& nss, const std::optional<std::string>& p12) {
+    std::ostream& out = env.out;
+    out << t(lang, "電子証明書を取得しました。\n", "The certificate has been acquired.\n");
+    out << "  CN: " << s.common_name << "\n";
+    out << t(lang, "  シリアル番号: ", "  Serial number: ") << s.serial_hex << "\n";
+    if (lang == Lang::ja) {
+        out << "  有効期限: " << format_jst_ja(s.not_after) << "（日本時間） (" << format_iso8601(s.not_after)
+            << ")\n";
+    } else {
+        out << "  Valid until: " << format_iso8601(s.not_after) << " (" << format_jst_ja(s.not_after)
+            << " JST)\n";
+    }
+    if (nss) {
+        out << t(lang, "  登録先 NSSデータベース: ", "  Installed in NSS database: ") << "sql:" << nss->directory
+            << t(lang, "（ニックネーム: ", " (nickname: ") << nss->nickname << t(lang, "）\n", ")\n");
+    }
+    if (p12) out << t(lang, "  PKCS#12ファイル: ", "  PKCS#12 file: ") << *p12 << "\n";
+}
+
+}  // namespace
+
+int run_acquire(const AcquireOptions& o, AcquireEnvironment& env) {
+    const Lang lang = o.lang;
+    // 1. Everything local first, so that a mistake costs no server round trip.
+    if (!all_digits(o.contract_id) || o.contract_id.size() > 32)
+        return usage(env, lang, t(lang, "契約法人ID（--contract-id）は半角数字で指定してください。",
+                                  "--contract-id must be digits."));
+    if (o.user_id && (!all_alnum(*o.user_id) || o.user_id->size() > 64))
+        return usage(env, lang, t(lang, "利用者ID（--user-id）は半角英数字で指定してください。",
+                                  "--user-id must be letters and digits."));
+    if (!readable(o.ca_file))
+        return usage(env, lang, std::string(t(lang, "CA証明書ファイル（--ca-file）を読み込めません: ",
+                                              "Cannot read the CA file (--ca-file): ")) + o.ca_file);
+    if (o.p12_password_file && !o.p12)
+        return usage(env, lang, t(lang, "--p12-password-file は --p12 と一緒に指定してください。",
+                                  "--p12-password-file needs --p12."));
+    const bool to_nss = o.nssdb.has_value() || !o.p12.has_value();
+    const std::string nssdb = o.nssdb ? *o.nssdb : env.default_nssdb;
+    if (to_nss && nssdb.empty())
+        return usage(env, lang, t(lang, "NSSデータベースの場所が分かりません。--nssdb を指定してください。",
+                                  "Cannot tell where the NSS database is: give --nssdb."));
+
+    std::optional<Failure> failure;
+    std::optional<SecretString> pin = obtain_secret(
+        env, lang, o.pin_file, t(lang, "ログイン暗証番号: ", "Login PIN: "),
+        t(lang, "ログイン暗証番号が指定されていません。--pin-file を指定するか、端末から実行してください。",
+          "No login PIN: give --pin-file or run on a terminal."),
+        failure);
+    if (!pin) return report(env, lang, *failure);
+    std::optional<SecretString> p12_password;
+    if (o.p12) {
+        p12_password = new_p12_password(env, lang, o, failure);
+        if (!p12_password) return report(env, lang, *failure);
+    }
+
+    // 2. Authenticate: contract ID (+ user ID) + login PIN, then the OTP if asked.
+    ApiClient api(env.transport, lang);
+    auto started = api.start_enrollment(o.contract_id, o.user_id, *pin);
+    pin.reset();  // wiped
+    if (!started.ok()) return report(env, lang, started.failure());
+    auto ready = pass_otp(env, lang, o, api, std::move(started).value());
+    if (!ready.ok()) return report(env, lang, ready.failure());
+    Enrollment& enrollment = ready.value();
+
+    // 3. The key pair is made here and never leaves this process unencrypted.
+    auto key_type = choose_key_type(o, enrollment);
+    if (!key_type.ok()) return report(env, lang, local_failure(key_type.error(), lang));
+    auto key = generate_key(*key_type);
+    if (!key.ok()) return report(env, lang, local_failure(key.error(), lang));
+    std::string cn_hint = o.contract_id + (o.user_id ? " " + *o.user_id : std::string());
+    auto csr = make_csr_pem(key->get(), cn_hint);
+    if (!csr.ok()) return report(env, lang, local_failure(csr.error(), lang));
+
+    // 4. The certificate: it must carry our key and chain to the bank's CA.
+    auto pem = api.send_csr(enrollment.id, *csr);
+    if (!pem.ok()) return report(env, lang, pem.failure());
+    auto chain = parse_pem_chain(*pem);
+    if (!chain.ok()) {
+        Failure f = network_failure(FailureKind::response_invalid, lang, chain.error().detail);
+        return report(env, lang, f);
+    }
+    const char* retry_note = t(lang,
+                               "取得期限内であれば、もう一度 kakuin-cert acquire を実行して取得し直すことができます。\n",
+                               "Before the acquisition deadline you can run kakuin-cert acquire again.\n");
+    if (Status checked = check_issued_chain(*chain, key->get(), o.ca_file, env.clock.now()); !checked.ok()) {
+        const int code = report(env, lang, local_failure(checked.error(), lang));
+        env.err << retry_note;
+        return code;
+    }
+    auto summary = summarize_certificate(chain->leaf.get());
+    if (!summary.ok()) return report(env, lang, local_failure(summary.error(), lang));
+
+    // 5. Install.
+    const std::string nickname = "kakuin " + summary->common_name;
+    std::optional<NssInstallation> installed;
+    if (to_nss) {
+        NssPasswordSource ask = [&env, lang]() -> std::optional<SecretString> {
+            if (!env.prompter.interactive()) return std::nullopt;
+            return env.prompter.ask(t(lang, "NSSデータベースのパスワード: ", "NSS database password: "));
+        };
+        auto r = install_into_nssdb(nssdb, key->get(), *chain, nickname, ask);
+        if (!r.ok()) {
+            const int code = report(env, lang, local_failure(r.error(), lang));
+            env.err << retry_note;
+            return code;
+        }
+        installed = std::move(r).value();
+    }
+    if (o.p12) {
+        Status written = write_pkcs12(*o.p12, key->get(), *chain, nickname, *p12_password);
+        if (!written.ok()) {
+            const int code = report(env, lang, local_failure(written.error(), lang));
+            if (!installed) env.err << retry_note;
+            return code;
+        }
+    }
+    print_result(env, lang, *summary, installed, o.p12);
+    return kExitOk;
+}
+
+}  // namespace kakuin::client

@@ -1,0 +1,31 @@
+// HttpTransport over libcurl's easy interface: HTTPS only, TLS 1.2+, the server verified
+// against the --ca-file only (not the system's CAs), no redirects, timeouts, size limit.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "client/http_transport.h"
+
+namespace kakuin::client {
+
+struct CurlTransportOptions {
+    std::string base_url;  // "https://host:8443" (a trailing "/" is dropped)
+    std::string ca_file;   // PEM trust anchors for the server's certificate
+    Lang lang = Lang::ja;  // Accept-Language and the failure texts
+    std::chrono::seconds connect_timeout{10};
+    std::chrono::seconds total_timeout{60};
+    std::size_t max_response_bytes = kMaxResponseBytes;
+};
+
+// REQUIRES: curl_global_init was called (main does it once).
+class CurlTransport final : public HttpTransport {
+public:
+    explicit CurlTransport(CurlTransportOptions options);
+    ApiResult<HttpResponse> post(const HttpRequest& request) override;
+
+private:
+    CurlTransportOptions options_;
+};
+
+}  // namespace kakuin::client

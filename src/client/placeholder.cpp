@@ -1,1 +1,0 @@
-// Placeholder until the acquisition app lands.
