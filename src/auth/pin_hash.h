@@ -14,9 +14,11 @@
 namespace kakuin::auth {
 
 // Argon2id cost, filled from the bank's configuration. The defaults are OWASP's first
-// recommended Argon2id setting (Password Storage Cheat Sheet: m=19 MiB, t=2, p=1): about
-// 20-40 ms of one core per login on this machine class, so a 2-core server verifies
-// roughly 50-100 PINs per second while an offline guesser pays the same per guess.
+// recommended Argon2id setting (Password Storage Cheat Sheet: m=19 MiB, t=2, p=1). On the
+// 2-core development machine, busy with other builds, one hash took 70-86 ms of one core
+// (Debian's libargon2, argon2id_hash_raw in a loop): each PIN check costs that much CPU,
+// which bounds ID/PIN logins per core, and every offline guess costs an attacker the same.
+// parallelism > 1 makes libargon2 start that many threads per hash.
 struct Argon2Params {
     std::uint32_t memory_kib = 19456;  // m: 19 MiB of memory per hash
     std::uint32_t iterations = 2;      // t: passes over the memory
