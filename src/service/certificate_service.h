@@ -1,0 +1,93 @@
+// The certificate lifecycle use cases (R17-R23): register an issuance, acquire (issue from a
+// CSR), revoke, reissue, renew, expire, and the CA's CRL and OCSP answers from the store.
+// Each use case is one store transaction that also appends its usage-history record; when
+// anything fails, nothing is written.
+//
+// Thread-safe when the Random is (pki::OsRandom is): the store serializes writers, so parallel
+// use cases on one person apply one after the other and never leave two valid certificates.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "core/certificate_slot.h"
+#include "core/clock.h"
+#include "core/policy.h"
+#include "core/random.h"
+#include "core/result.h"
+#include "core/usage_history.h"
+#include "pki/ca.h"
+#include "store/store.h"
+
+namespace kakuin::service {
+
+// What an acquisition or a renewal hands back to the acquisition app.
+struct IssuedBundle {
+    pki::IssuedCertificate certificate;
+    std::string chain_pem;  // issuing CA + root
+    int issue_number = 0;
+};
+
+class CertificateService {
+public:
+    // The references must outlive the service.
+    CertificateService(store::Store& store, const pki::IssuingCa& ca, const Clock& clock,
+                       Random& random, const BankPolicy& policy);
+
+    // The person's slot (details screen, R19). not_found for an unknown person.
+    Result<CertificateSlot> slot(const PersonKey& person);
+
+    // Registers a new issuance (issue number + 1). Errors: not_found, certificate_state_invalid
+    // (a registration in time or a valid certificate exists: use reissue).
+    Result<CertificateSlot> register_issuance(const Actor& actor, const PersonKey& person);
+
+    // Acquisition (R20): checks the CSR (nothing is written when it is refused), builds the
+    // subject from the store (R17) and issues. Errors: the CSR's (csr_*, key_*), not_found,
+    // contract_suspended, acquisition_not_registered, acquisition_deadline_passed,
+    // acquisition_already_used.
+    Result<IssuedBundle> issue_from_csr(const Actor& actor, const PersonKey& person,
+                                        std::span<const std::uint8_t> csr);
+
+    // Revokes the current certificate (or cancels a registration). Errors: not_found,
+    // certificate_state_invalid.
+    Result<CertificateSlot> revoke(const Actor& actor, const PersonKey& person, CrlReason reason);
+
+    // 失効し再発行 (R18): revokes what is current and registers issue number + 1, atomically.
+    Result<CertificateSlot> reissue(const Actor& actor, const PersonKey& person,
+                                    CrlReason reason = kDefaultReissueReason);
+
+    // Renewal (R22) with a new key: the old certificate is revoked as superseded. Errors: the
+    // CSR's, not_found, contract_suspended, not_in_renewal_window, certificate_expired,
+    // certificate_state_invalid.
+    Result<IssuedBundle> renew(const Actor& actor, const PersonKey& person,
+                               std::span<const std::uint8_t> csr);
+
+    // A successful login with `serial_hex`: records the first use (ends the R20 retry).
+    // Errors: not_found, certificate_not_current.
+    Result<CertificateSlot> record_use(const Actor& actor, const PersonKey& person,
+                                       const std::string& serial_hex);
+
+    // Records the expiry of up to `limit` issued certificates past not_after. Returns how many.
+    Result<int> expire_due(int limit = 1000);
+
+    // A full CRL of every revoked certificate with the next CRL number (persisted).
+    Result<pki::Bytes> crl(std::chrono::seconds next_update = std::chrono::hours(24));
+
+    // An OCSP response (DER) for a DER request, statuses from the store.
+    Result<pki::Bytes> ocsp(std::span<const std::uint8_t> request_der);
+
+private:
+    enum class Kind { acquire, renew };
+    Result<IssuedBundle> issue_certificate(const Actor& actor, const PersonKey& person,
+                                           std::span<const std::uint8_t> csr, Kind kind);
+
+    store::Store& store_;
+    const pki::IssuingCa& ca_;
+    const Clock& clock_;
+    Random& random_;
+    const BankPolicy& policy_;
+};
+
+}  // namespace kakuin::service

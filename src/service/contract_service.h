@@ -1,0 +1,44 @@
+// Use cases of contracts and persons that the certificate engine, the CLI and tests need:
+// register a contract with its administrator, register a user, look them up.
+// Thread-safe (the store serializes writers).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/contract.h"
+#include "core/policy.h"
+#include "core/result.h"
+#include "core/usage_history.h"
+#include "store/store.h"
+
+namespace kakuin::service {
+
+class ContractService {
+public:
+    // The references must outlive the service.
+    ContractService(store::Store& store, const Clock& clock, const BankPolicy& policy);
+
+    // Registers `contract` and its administrator (administrator.key must be
+    // PersonKey::admin(contract.contract_id)). created_at fields are set from the clock.
+    // Errors: invalid_request (bad contract ID or key), conflict (contract exists).
+    Status register_contract(const Actor& actor, Contract contract, Person administrator);
+
+    // Errors: invalid_request (bad user ID, or the contract already has policy.max_users
+    // users), not_found (no such contract), conflict (the user ID is taken).
+    Status register_user(const Actor& actor, Person user);
+
+    Result<Contract> find_contract(const std::string& contract_id);
+    Result<Person> find_person(const PersonKey& key);
+    // The administrator first, then users by user ID. not_found when the contract is unknown.
+    Result<std::vector<Person>> list_persons(const std::string& contract_id);
+    Result<store::HistoryPage> history(const store::HistoryQuery& query);
+
+private:
+    store::Store& store_;
+    const Clock& clock_;
+    const BankPolicy& policy_;
+};
+
+}  // namespace kakuin::service

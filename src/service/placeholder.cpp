@@ -1,1 +1,0 @@
-// Placeholder until the layer lands; keeps the static library non-empty.
