@@ -150,7 +150,7 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
 
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
-        parser.body_limit(limits.body_bytes);
+        parser.body_limit(boost::none);  // the route's limit is set once the path is known
         lowest().expires_after(t.header);
         co_await bhttp::async_read_header(stream, buffer, parser, with(ec));
         if (ec == bhttp::error::header_limit) {

@@ -52,9 +52,9 @@ std::string shell_quote(const std::string& s) {
     return out + "'";
 }
 
-CommandResult run_command(const std::string& command) {
+CommandResult run_command(const std::string& command, bool merge_stderr) {
     CommandResult r;
-    std::FILE* p = popen((command + " 2>&1").c_str(), "r");
+    std::FILE* p = popen((merge_stderr ? command + " 2>&1" : command).c_str(), "r");
     if (p == nullptr) return r;
     char buf[4096];
     while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
@@ -70,11 +70,10 @@ CurlResult curl(const TempDir& dir, const std::vector<std::string>& args, const 
     std::string cmd = "curl -sS --max-time 10 -o " + shell_quote(body) + " -D " + shell_quote(headers) +
                       " -w '%{http_code}'";
     for (const auto& a : args) cmd += " " + shell_quote(a);
-    cmd += " " + shell_quote(url);
-    auto result = run_command(cmd);
+    cmd += " " + shell_quote(url) + " 2>" + shell_quote(dir.file("curl-stderr-" + n));
+    auto result = run_command(cmd, false);
     CurlResult out;
     out.exit_code = result.exit_code;
-    // stdout is the status code; curl's own error messages (stderr) come after it.
     out.status = result.output.substr(0, 3);
     out.headers = read_file(headers);
     out.body = read_file(body);

@@ -26,12 +26,12 @@ private:
 void write_file(const std::string& path, const std::string& data);
 std::string read_file(const std::string& path);
 
-// Runs `command` through /bin/sh; returns its exit status and stdout (stderr goes to stdout).
+// Runs `command` through /bin/sh; returns its exit status and stdout (and stderr, merged).
 struct CommandResult {
     int exit_code = -1;
     std::string output;
 };
-CommandResult run_command(const std::string& command);
+CommandResult run_command(const std::string& command, bool merge_stderr = true);
 std::string shell_quote(const std::string& s);
 
 struct CurlResult {
