@@ -70,7 +70,7 @@ X509Ptr TestCa::issue(EVP_PKEY* subject_key, const LeafOptions& o) const {
     add_ext(leaf.get(), ca_.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
     if (o.server) {
         add_ext(leaf.get(), ca_.get(), NID_ext_key_usage, "serverAuth");
-        add_ext(leaf.get(), ca_.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+        add_ext(leaf.get(), ca_.get(), NID_subject_alt_name, o.san.c_str());
     } else {
         add_ext(leaf.get(), ca_.get(), NID_ext_key_usage, "clientAuth");
     }

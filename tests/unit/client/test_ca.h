@@ -14,7 +14,8 @@ namespace kakuin::client::testing {
 struct LeafOptions {
     std::string common_name = "00009876543 riyousya 1635";
     long serial = 0x1635;
-    bool server = false;        // serverAuth + SAN localhost/127.0.0.1 instead of clientAuth
+    bool server = false;        // serverAuth + `san` instead of clientAuth
+    std::string san = "DNS:localhost,IP:127.0.0.1";
     long days = 365;
 };
 
