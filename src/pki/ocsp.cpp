@@ -57,6 +57,12 @@ Result<Bytes> IssuingCa::answer_ocsp(std::span<const std::uint8_t> request_der, 
             ossl_clear_errors();
             return status_only_response(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
         }
+        // The response copies the CertID by re-encoding it; some BER that d2i accepts (odd
+        // algorithm parameters) does not survive that round trip. Such a request is malformed.
+        if (std::unique_ptr<OCSP_CERTID, Deleter<OCSP_CERTID_free>> copy(OCSP_CERTID_dup(id)); !copy) {
+            ossl_clear_errors();
+            return status_only_response(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+        }
 
         SerialStatus status;  // unknown unless the CertID names our CA and the store knows it
         if (issued_by_us(ca.issuer_hashes, digest, name_hash, key_hash)) {
