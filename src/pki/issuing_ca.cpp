@@ -89,13 +89,6 @@ Status prepare_extensions(IssuingCa::Impl& ca) {
         ca.leaf_extensions.push_back(std::move(aia));
     }
 
-    for (int reason = 0; reason <= 10; ++reason) {
-        Asn1EnumeratedPtr e(ASN1_ENUMERATED_new());
-        if (!e || ASN1_ENUMERATED_set(e.get(), reason) != 1) return ossl_error("ASN1_ENUMERATED_set");
-        X509ExtensionPtr ext(X509V3_EXT_i2d(NID_crl_reason, 0, e.get()));
-        if (!ext) return ossl_error("X509V3_EXT_i2d(CRLReason)");
-        ca.reason_extensions.push_back(std::move(ext));
-    }
     return {};
 }
 

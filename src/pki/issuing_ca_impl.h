@@ -38,8 +38,6 @@ struct IssuingCa::Impl {
     X509ExtensionPtr key_usage_rsa;
     X509ExtensionPtr key_usage_ec;
     X509ExtensionPtr authority_key_id;
-    // reasonCode CRL entry extensions by reason value (index = RFC 5280 CRLReason).
-    std::vector<X509ExtensionPtr> reason_extensions;
 
     std::vector<IssuerHashes> issuer_hashes;
 };

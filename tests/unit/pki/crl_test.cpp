@@ -44,6 +44,8 @@ TEST(Crl, ContentParsesBackWithOpenSsl) {
         {"6F", now - Seconds(10), RevocationReason::privilege_withdrawn},
         {"6E", now - Seconds(10), RevocationReason::affiliation_changed},
         {"6D", now - Seconds(9), RevocationReason::cessation_of_operation},
+        {"80", now - Seconds(8), RevocationReason::superseded},                   // needs a 0x00 octet
+        {"FF", from_unix(2556144000), RevocationReason::key_compromise},         // 2051: GeneralizedTime
     };
     auto der = t.ca->make_crl(revoked, 42, now, now + std::chrono::hours(24));
     ASSERT_TRUE(der.ok()) << der.error().detail;
@@ -74,6 +76,10 @@ TEST(Crl, ContentParsesBackWithOpenSsl) {
         X509_REVOKED* rev = sk_X509_REVOKED_value(entries, i);
         by_serial[serial_to_hex(X509_REVOKED_get0_serialNumber(rev))] = rev;
     }
+    for (int i = 1; i < sk_X509_REVOKED_num(entries); ++i)  // sorted by serial, as openssl ca does
+        EXPECT_LT(ASN1_INTEGER_cmp(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(entries, i - 1)),
+                                   X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(entries, i))),
+                  0);
     for (const RevokedEntry& e : revoked) {
         ASSERT_TRUE(by_serial.count(e.serial_hex)) << e.serial_hex;
         X509_REVOKED* rev = by_serial[e.serial_hex];
@@ -120,6 +126,7 @@ TEST(Crl, HundredThousandEntriesQuickly) {
     X509CrlPtr crl = parse_crl(*der);
     ASSERT_TRUE(crl);
     EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get())), 100000);
+    EXPECT_EQ(X509_CRL_verify(crl.get(), X509_get0_pubkey(issuing_cert(t).get())), 1);
     // `openssl ca -gencrl` needs ~0.4 s here; allow generous slack for sanitizer builds.
     EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count(), 20);
 }
