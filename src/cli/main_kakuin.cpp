@@ -1,2 +1,34 @@
-#include <cstdio>
-int main() { std::puts("kakuin: not yet"); return 0; }
+// `kakuin`: the server and the bank's command line.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+    using namespace kakuin::cli;
+    CLI::App app{"kakuin — certificate server for corporate internet banking"};
+    app.require_subcommand(1);
+
+    InitOptions init;
+    auto* init_cmd = app.add_subcommand("init", "create a data directory: configuration, CA, database");
+    init_cmd->add_option("--data", init.data_dir, "data directory")->required();
+    init_cmd->add_option("--passphrase-env", init.passphrase_env,
+                         "read the CA passphrase from this environment variable instead of a generated file");
+
+    auto* ca_cmd = app.add_subcommand("ca", "the bank's CA");
+    ca_cmd->require_subcommand(1);
+    std::string data_dir, out_file, request_file;
+    auto* crl_cmd = ca_cmd->add_subcommand("crl", "write the current full CRL (DER)");
+    crl_cmd->add_option("--data", data_dir, "data directory")->required();
+    crl_cmd->add_option("--out", out_file, "output file")->required();
+    auto* ocsp_cmd = ca_cmd->add_subcommand("ocsp", "answer one OCSP request (DER in, DER out)");
+    ocsp_cmd->add_option("--data", data_dir, "data directory")->required();
+    ocsp_cmd->add_option("--request", request_file, "OCSP request file (DER)")->required();
+    ocsp_cmd->add_option("--out", out_file, "output file")->required();
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (*init_cmd) return run_init(init);
+    if (*crl_cmd) return run_ca_crl(data_dir, out_file);
+    if (*ocsp_cmd) return run_ca_ocsp(data_dir, request_file, out_file);
+    return 2;
+}

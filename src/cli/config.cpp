@@ -1,0 +1,346 @@
+#include "cli/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace kakuin::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kConfigTemplate = R"TOML(# kakuin — the bank's deployment configuration.
+# Every setting that differs between banks lives here, documented in place. Times are in
+# seconds unless the key says otherwise. Relative paths are relative to this directory.
+
+[bank]
+# Shown on screens and in e-mails.
+name = "かくいん銀行"
+# The bank's 4-digit code (統一金融機関コード).
+code = "9999"
+# Maximum number of users (利用者) per contract, besides the administrator (R2).
+max_users_per_contract = 99
+
+[pin]
+# Rules for login and confirmation PINs (R7): half-width alphanumerics, length range,
+# and whether letters and digits must both appear (many banks: 6-12, mixed).
+min_length = 4
+max_length = 12
+require_letters_and_digits = false
+# Argon2id cost for stored PIN hashes. Raising it slows every ID/PIN login.
+hash_memory_kib = 19456
+hash_iterations = 2
+hash_parallelism = 1
+
+[lockout]
+# Consecutive failures of a PIN or one-time password that lock the ID (R8).
+threshold = 6
+
+[otp]
+# TOTP time step: 30 or 60 (R9).
+step_seconds = 30
+# Ask for the one-time password at every login (seed 000 asks administrators always).
+admin_every_login = true
+user_every_login = true
+
+[session]
+# Idle time after which a session ends and the screen returns to the logon page (R11).
+idle_timeout_seconds = 600
+
+[certificate]
+# Validity of person certificates (R21): 365 (1 year) or 730 (2 years).
+validity_days = 365
+# Renewal is possible this many days before expiry (R22): 28, 30 or 40.
+renewal_window_days = 30
+# A registered issuance must be acquired within this many days (取得期限, R18).
+acquisition_deadline_days = 80
+# Key types accepted in CSRs: rsa2048, rsa3072, rsa4096, p256, p384 (R25).
+allowed_key_types = ["rsa2048", "rsa3072", "rsa4096", "p256", "p384"]
+# Key type the acquisition app makes unless told otherwise.
+default_client_key_type = "rsa2048"
+# Digits of the random suffix of the certificate CN "<contract ID> <user ID> <suffix>" (R17).
+cn_suffix_digits = 4
+# O= of issued certificates.
+organization = "Kakuin Demo Bank"
+# Reminder e-mails this many days before expiry (R22).
+reminder_days = [30, 10]
+
+[ca]
+# Folder of the CA certificates and encrypted private keys.
+dir = "ca"
+# Key type of the CA, issuing CA and OCSP signer: p256 (fast, recommended) or p384.
+key_type = "p256"
+# Where the passphrase that decrypts the CA keys comes from: a file (keep it out of backups
+# of this directory; in production a tmpfs or secret store) or an environment variable.
+%PASSPHRASE_LINE%
+# Put into every issued certificate: where relying parties fetch the CRL and ask OCSP.
+crl_url = "http://localhost:8080/crl"
+ocsp_url = "http://localhost:8080/ocsp"
+crl_next_update_hours = 24
+ocsp_validity_minutes = 60
+# Names the TLS server certificate made by `kakuin init` is valid for.
+tls_hosts = ["localhost", "127.0.0.1", "::1"]
+
+[store]
+# sqlite:<path> (embedded, default) or postgresql://user@host/db (several nodes).
+url = "sqlite:kakuin.db"
+
+[server]
+# Listeners: https (screens, ID/PIN login, acquisition), mtls (certificate login; the
+# browser is asked for a client certificate), http (CRL and OCSP only). Port 0: any free port.
+https = "127.0.0.1:8443"
+mtls = "127.0.0.1:8444"
+http = "127.0.0.1:8080"
+# Allow `kakuin serve --test-clock` (never in production).
+test_clock_allowed = false
+)TOML";
+
+Error invalid(const std::string& key, const std::string& why) {
+    return make_error(ErrorCode::config_invalid, "kakuin.toml: " + key + ": " + why,
+                      "設定ファイルの " + key + " に誤りがあります。");
+}
+
+// Reads an integer at `path` into `out` if present; checks [lo, hi].
+Status read_int(const toml::table& t, const char* path, int& out, long lo, long hi) {
+    auto node = t.at_path(path);
+    if (!node) return {};
+    auto v = node.value<std::int64_t>();
+    if (!v || !node.is_integer()) return invalid(path, "must be an integer");
+    if (*v < lo || *v > hi)
+        return invalid(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    out = static_cast<int>(*v);
+    return {};
+}
+
+Status read_bool(const toml::table& t, const char* path, bool& out) {
+    auto node = t.at_path(path);
+    if (!node) return {};
+    if (!node.is_boolean()) return invalid(path, "must be true or false");
+    out = *node.value<bool>();
+    return {};
+}
+
+Status read_string(const toml::table& t, const char* path, std::string& out, bool non_empty = true) {
+    auto node = t.at_path(path);
+    if (!node) return {};
+    if (!node.is_string()) return invalid(path, "must be a string");
+    std::string s = *node.value<std::string>();
+    if (non_empty && s.empty()) return invalid(path, "must not be empty");
+    out = std::move(s);
+    return {};
+}
+
+Status read_string_list(const toml::table& t, const char* path, std::vector<std::string>& out) {
+    auto node = t.at_path(path);
+    if (!node) return {};
+    const toml::array* arr = node.as_array();
+    if (!arr) return invalid(path, "must be a list of strings");
+    std::vector<std::string> v;
+    for (const auto& e : *arr) {
+        if (!e.is_string()) return invalid(path, "must be a list of strings");
+        v.push_back(*e.value<std::string>());
+    }
+    out = std::move(v);
+    return {};
+}
+
+Status read_listener(const toml::table& t, const char* key, std::vector<ListenerConfig>& out) {
+    std::string value;
+    const std::string path = std::string("server.") + key;
+    KAKUIN_TRY_STATUS(read_string(t, path.c_str(), value));
+    if (value.empty()) return invalid(path, "is required (address:port)");
+    const auto colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0) return invalid(path, "must be address:port");
+    std::string addr = value.substr(0, colon);
+    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') addr = addr.substr(1, addr.size() - 2);
+    const std::string port_text = value.substr(colon + 1);
+    if (port_text.empty() || port_text.size() > 5 ||
+        port_text.find_first_not_of("0123456789") != std::string::npos)
+        return invalid(path, "port must be a number");
+    const int port = std::stoi(port_text);
+    if (port > 65535) return invalid(path, "port must be 0-65535");
+    out.push_back({key, addr, port});
+    return {};
+}
+
+std::string resolve(const std::string& data_dir, const std::string& p) {
+    if (p.empty()) return p;
+    fs::path path(p);
+    return path.is_absolute() ? path.string() : (fs::path(data_dir) / path).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string config_path(const std::string& data_dir) {
+    return (fs::path(data_dir) / "kakuin.toml").string();
+}
+
+std::string default_config_toml(const std::string& passphrase_line) {
+    std::string text = kConfigTemplate;
+    const std::string marker = "%PASSPHRASE_LINE%";
+    text.replace(text.find(marker), marker.size(), passphrase_line);
+    return text;
+}
+
+Result<Config> parse_config(const std::string& toml_text, const std::string& data_dir) {
+    toml::table t;
+    try {
+        t = toml::parse(toml_text, config_path(data_dir));
+    } catch (const toml::parse_error& e) {
+        std::ostringstream where;
+        where << "line " << e.source().begin.line << ": " << e.description();
+        return invalid("syntax", where.str());
+    }
+
+    Config c;
+    c.data_dir = fs::absolute(data_dir).lexically_normal().string();
+    BankPolicy& p = c.policy;
+
+    KAKUIN_TRY_STATUS(read_string(t, "bank.name", p.bank_name));
+    KAKUIN_TRY_STATUS(read_string(t, "bank.code", p.bank_code));
+    if (p.bank_code.size() != 4 || p.bank_code.find_first_not_of("0123456789") != std::string::npos)
+        return invalid("bank.code", "must be 4 digits");
+    KAKUIN_TRY_STATUS(read_int(t, "bank.max_users_per_contract", p.max_users, 1, 9999));
+
+    KAKUIN_TRY_STATUS(read_int(t, "pin.min_length", p.pin.min_length, 4, 32));
+    KAKUIN_TRY_STATUS(read_int(t, "pin.max_length", p.pin.max_length, 4, 32));
+    if (p.pin.min_length > p.pin.max_length)
+        return invalid("pin.min_length", "must not exceed pin.max_length");
+    KAKUIN_TRY_STATUS(read_bool(t, "pin.require_letters_and_digits", p.pin.require_letters_and_digits));
+    KAKUIN_TRY_STATUS(read_int(t, "pin.hash_memory_kib", c.pin_hash.memory_kib, 8, 4 * 1024 * 1024));
+    KAKUIN_TRY_STATUS(read_int(t, "pin.hash_iterations", c.pin_hash.iterations, 1, 100));
+    KAKUIN_TRY_STATUS(read_int(t, "pin.hash_parallelism", c.pin_hash.parallelism, 1, 64));
+
+    KAKUIN_TRY_STATUS(read_int(t, "lockout.threshold", p.lockout_threshold, 1, 100));
+
+    KAKUIN_TRY_STATUS(read_int(t, "otp.step_seconds", p.otp_step_seconds, 30, 60));
+    if (p.otp_step_seconds != 30 && p.otp_step_seconds != 60)
+        return invalid("otp.step_seconds", "must be 30 or 60");
+    KAKUIN_TRY_STATUS(read_bool(t, "otp.admin_every_login", p.admin_otp_every_login));
+    KAKUIN_TRY_STATUS(read_bool(t, "otp.user_every_login", p.user_otp_every_login));
+
+    KAKUIN_TRY_STATUS(read_int(t, "session.idle_timeout_seconds", p.session_idle_seconds, 10, 24 * 3600));
+
+    CertificatePolicy& cp = p.certificate;
+    KAKUIN_TRY_STATUS(read_int(t, "certificate.validity_days", cp.validity_days, 1, 825));
+    KAKUIN_TRY_STATUS(read_int(t, "certificate.renewal_window_days", cp.renewal_window_days, 1, 90));
+    if (cp.renewal_window_days >= cp.validity_days)
+        return invalid("certificate.renewal_window_days", "must be shorter than validity_days");
+    KAKUIN_TRY_STATUS(read_int(t, "certificate.acquisition_deadline_days", cp.acquisition_deadline_days, 1, 365));
+    std::vector<std::string> key_names;
+    KAKUIN_TRY_STATUS(read_string_list(t, "certificate.allowed_key_types", key_names));
+    if (t.at_path("certificate.allowed_key_types")) {
+        if (key_names.empty()) return invalid("certificate.allowed_key_types", "must not be empty");
+        cp.allowed_key_types.clear();
+        for (const auto& n : key_names) {
+            auto k = key_type_from_name(n);
+            if (!k) return invalid("certificate.allowed_key_types", "unknown key type '" + n + "'");
+            cp.allowed_key_types.push_back(*k);
+        }
+    }
+    std::string default_key;
+    KAKUIN_TRY_STATUS(read_string(t, "certificate.default_client_key_type", default_key));
+    if (!default_key.empty()) {
+        auto k = key_type_from_name(default_key);
+        if (!k) return invalid("certificate.default_client_key_type", "unknown key type '" + default_key + "'");
+        cp.default_client_key_type = *k;
+    }
+    bool default_allowed = false;
+    for (auto k : cp.allowed_key_types) default_allowed |= (k == cp.default_client_key_type);
+    if (!default_allowed)
+        return invalid("certificate.default_client_key_type", "must be one of allowed_key_types");
+    KAKUIN_TRY_STATUS(read_int(t, "certificate.cn_suffix_digits", cp.cn_suffix_digits, 0, 12));
+    KAKUIN_TRY_STATUS(read_string(t, "certificate.organization", cp.organization));
+    if (auto node = t.at_path("certificate.reminder_days")) {
+        const toml::array* arr = node.as_array();
+        if (!arr) return invalid("certificate.reminder_days", "must be a list of integers");
+        cp.reminder_days.clear();
+        for (const auto& e : *arr) {
+            auto v = e.value<std::int64_t>();
+            if (!e.is_integer() || !v || *v < 1 || *v > cp.validity_days)
+                return invalid("certificate.reminder_days", "must be days between 1 and validity_days");
+            cp.reminder_days.push_back(static_cast<int>(*v));
+        }
+    }
+
+    std::string ca_dir = "ca";
+    KAKUIN_TRY_STATUS(read_string(t, "ca.dir", ca_dir));
+    c.ca.dir = resolve(c.data_dir, ca_dir);
+    std::string ca_key = "p256";
+    KAKUIN_TRY_STATUS(read_string(t, "ca.key_type", ca_key));
+    auto ca_key_type = key_type_from_name(ca_key);
+    if (!ca_key_type) return invalid("ca.key_type", "unknown key type '" + ca_key + "'");
+    c.ca_spec.ca_key_type = *ca_key_type;
+    c.ca_spec.organization = cp.organization;
+    KAKUIN_TRY_STATUS(read_string(t, "ca.passphrase_file", c.passphrase_file));
+    KAKUIN_TRY_STATUS(read_string(t, "ca.passphrase_env", c.passphrase_env));
+    if (c.passphrase_file.empty() == c.passphrase_env.empty())
+        return invalid("ca", "exactly one of passphrase_file and passphrase_env must be set");
+    c.passphrase_file = resolve(c.data_dir, c.passphrase_file);
+    c.ca.crl_url = "http://localhost:8080/crl";
+    c.ca.ocsp_url = "http://localhost:8080/ocsp";
+    KAKUIN_TRY_STATUS(read_string(t, "ca.crl_url", c.ca.crl_url));
+    KAKUIN_TRY_STATUS(read_string(t, "ca.ocsp_url", c.ca.ocsp_url));
+    KAKUIN_TRY_STATUS(read_int(t, "ca.crl_next_update_hours", c.ca.crl_next_update_hours, 1, 24 * 31));
+    KAKUIN_TRY_STATUS(read_int(t, "ca.ocsp_validity_minutes", c.ca.ocsp_validity_minutes, 1, 7 * 24 * 60));
+    KAKUIN_TRY_STATUS(read_string_list(t, "ca.tls_hosts", c.ca_spec.tls_hosts));
+
+    std::string store = "sqlite:kakuin.db";
+    KAKUIN_TRY_STATUS(read_string(t, "store.url", store));
+    if (store.rfind("sqlite:", 0) == 0) {
+        c.store_url = "sqlite:" + resolve(c.data_dir, store.substr(7));
+    } else if (store.rfind("postgresql://", 0) == 0 || store.rfind("postgres://", 0) == 0) {
+        c.store_url = store;
+    } else {
+        return invalid("store.url", "must start with sqlite: or postgresql://");
+    }
+
+    for (const char* key : {"https", "mtls", "http"}) {
+        if (!t.at_path(std::string("server.") + key)) {
+            static const char* defaults[] = {"127.0.0.1:8443", "127.0.0.1:8444", "127.0.0.1:8080"};
+            const int i = std::string(key) == "https" ? 0 : std::string(key) == "mtls" ? 1 : 2;
+            const auto colon = std::string(defaults[i]).rfind(':');
+            c.listeners.push_back({key, std::string(defaults[i]).substr(0, colon),
+                                   std::stoi(std::string(defaults[i]).substr(colon + 1))});
+            continue;
+        }
+        KAKUIN_TRY_STATUS(read_listener(t, key, c.listeners));
+    }
+    KAKUIN_TRY_STATUS(read_bool(t, "server.test_clock_allowed", c.test_clock_allowed));
+    return c;
+}
+
+Result<Config> load_config(const std::string& data_dir) {
+    const std::string path = config_path(data_dir);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return make_error(ErrorCode::config_invalid, "cannot read " + path + " (run `kakuin init --data DIR` first)",
+                          "設定ファイルを読めません。");
+    std::ostringstream text;
+    constexpr std::streamsize kMaxConfig = 1 << 20;
+    text << in.rdbuf();
+    if (text.tellp() > kMaxConfig) return invalid("file", "larger than 1 MiB");
+    KAKUIN_TRY(Config c, parse_config(text.str(), data_dir));
+
+    if (!c.passphrase_env.empty()) {
+        const char* v = std::getenv(c.passphrase_env.c_str());
+        if (!v || !*v) return invalid("ca.passphrase_env", "environment variable " + c.passphrase_env + " is not set");
+        c.ca.passphrase = v;
+    } else {
+        std::ifstream pf(c.passphrase_file, std::ios::binary);
+        if (!pf) return invalid("ca.passphrase_file", "cannot read " + c.passphrase_file);
+        std::string pass;
+        char buf[512];
+        pf.read(buf, sizeof buf);
+        pass.assign(buf, static_cast<std::size_t>(pf.gcount()));
+        while (!pass.empty() && (pass.back() == '\n' || pass.back() == '\r')) pass.pop_back();
+        if (pass.empty()) return invalid("ca.passphrase_file", "is empty");
+        c.ca.passphrase = std::move(pass);
+    }
+    return c;
+}
+
+}  // namespace kakuin::cli

@@ -1,0 +1,52 @@
+// The deployment's configuration: DIR/kakuin.toml, read once at start-up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/policy.h"
+#include "core/result.h"
+#include "pki/ca.h"
+
+namespace kakuin::cli {
+
+struct ListenerConfig {
+    std::string name;     // "https", "mtls", "http"
+    std::string address;  // "127.0.0.1"
+    int port = 0;         // 0: any free port (tests)
+};
+
+struct PinHashConfig {
+    int memory_kib = 19456;
+    int iterations = 2;
+    int parallelism = 1;
+};
+
+struct Config {
+    std::string data_dir;       // absolute
+    BankPolicy policy;
+    PinHashConfig pin_hash;
+    pki::CaSettings ca;         // ca.passphrase filled by load_config from file or env
+    std::string passphrase_file;  // as configured (relative paths resolved), or empty
+    std::string passphrase_env;   // as configured, or empty
+    pki::CaHierarchySpec ca_spec;
+    std::string store_url;      // "sqlite:/abs/path/kakuin.db"
+    std::vector<ListenerConfig> listeners;
+    bool test_clock_allowed = false;
+};
+
+// The file that `kakuin init` writes, with every setting documented in place.
+// `passphrase_line` is the [ca] line that says where the CA passphrase comes from.
+std::string default_config_toml(const std::string& passphrase_line);
+
+// Parses TOML text. `data_dir` resolves relative paths. Does not read the passphrase.
+// Errors: config_invalid with the offending key in the detail.
+Result<Config> parse_config(const std::string& toml_text, const std::string& data_dir);
+
+// Reads DIR/kakuin.toml and the CA passphrase (from the file or environment variable the
+// config names). Errors: config_invalid.
+Result<Config> load_config(const std::string& data_dir);
+
+std::string config_path(const std::string& data_dir);
+
+}  // namespace kakuin::cli

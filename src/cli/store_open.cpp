@@ -1,0 +1,17 @@
+#include "cli/store_open.h"
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace kakuin::cli {
+
+Result<std::unique_ptr<store::Store>> open_store(const Config& config) {
+    if (config.store_url.rfind("sqlite:", 0) == 0) {
+        KAKUIN_TRY(auto s, store::sqlite::SqliteStore::open(config.store_url.substr(7)));
+        return std::unique_ptr<store::Store>(std::move(s));
+    }
+    return make_error(ErrorCode::config_invalid,
+                      "store.url: PostgreSQL is not available in this build yet",
+                      "設定ファイルの store.url に誤りがあります。");
+}
+
+}  // namespace kakuin::cli
