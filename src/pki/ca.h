@@ -103,6 +103,13 @@ struct CaSettings {
 // Creates DIR/ca with a root CA, the issuing CA for person certificates, the OCSP signing
 // certificate and a TLS server certificate for `tls_hosts` (DNS names or IP addresses),
 // each private key in encrypted PKCS#8 PEM. Fails if DIR/ca already holds a CA.
+// Files (pki/ca_files.h): root, issuing, ocsp, tls-server .crt.pem (0644) / .key.pem
+// (0600, AES-256-CBC PKCS#8 under settings.passphrase) and chain.pem (issuing + root).
+// The TLS certificate is signed by the root, so the issuing CA signs only person
+// certificates and its OCSP responder. Everything is written to a temporary directory
+// first and renamed into place: a failure leaves nothing behind.
+// Signatures: SHA-256 (ECDSA P-256 or RSA), SHA-384 with a P-384 key.
+// Errors: config_invalid (CA exists, empty passphrase/organization), storage_failure.
 struct CaHierarchySpec {
     std::string organization;   // O of the CA certificates, e.g. the bank's name
     std::vector<std::string> tls_hosts = {"localhost", "127.0.0.1", "::1"};
@@ -117,22 +124,33 @@ class Signer;
 // The issuing CA, loaded once at start-up; thread-safe for concurrent issue/crl/ocsp calls.
 class IssuingCa {
 public:
+    // Reads the certificates and decrypts the issuing CA and OCSP keys once; checks that
+    // keys match certificates and the chain is signed. Errors: config_invalid.
     static Result<std::unique_ptr<IssuingCa>> load(const CaSettings& settings);
     ~IssuingCa();
 
-    // REQUIRES: request.csr != nullptr. The subject and extensions come from `request` only:
+    // REQUIRES: request.csr != nullptr. Errors: invalid_request (serial not positive hex of
+    // at most 20 octets, empty or too long CN, not_after <= not_before).
+    // The subject and extensions come from `request` only:
     // basicConstraints CA:FALSE (critical), keyUsage digitalSignature (+ keyEncipherment for
     // RSA), extendedKeyUsage clientAuth, SKI/AKI, CRL distribution point, OCSP AIA.
     Result<IssuedCertificate> issue(const IssueRequest& request) const;
 
-    // A full CRL (DER) signed by the issuing CA.
+    // A full v2 CRL (DER) signed by the issuing CA: CRL number, AKI, entries sorted by serial,
+    // each with its revocation date and reasonCode (omitted for unspecified, RFC 5280 5.3.1).
+    // Linear in the number of entries (1,000,000 take a few seconds). Errors: invalid_request
+    // (bad serial or reason, next_update <= this_update, negative number).
     Result<Bytes> make_crl(std::span<const RevokedEntry> revoked, std::int64_t crl_number,
                            TimePoint this_update, TimePoint next_update) const;
 
     // Parses a DER OCSP request (RFC 6960) and returns a DER OCSP response signed by the
     // OCSP signer: good / revoked / unknown per `lookup`, nonce echoed. A malformed request
     // yields a signed-less "malformedRequest" response (still Ok: that is the protocol's
-    // answer), never an Error; Error only for internal failures.
+    // answer), never an Error; Error only for internal failures or a failing `lookup`.
+    // Malformed: empty, larger than kMaxOcspRequestBytes, trailing bytes, no CertID.
+    // CertIDs may use SHA-1, SHA-256, SHA-384 or SHA-512; one that does not name the issuing
+    // CA is answered "unknown" without calling `lookup`. thisUpdate and producedAt are `now`,
+    // nextUpdate now + ocsp_validity_minutes; the responderID is the signer's key hash.
     Result<Bytes> answer_ocsp(std::span<const std::uint8_t> request_der,
                               const SerialStatusLookup& lookup, TimePoint now) const;
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <thread>
 
 #include <openssl/err.h>
 
@@ -228,6 +229,30 @@ TEST(Ocsp, MalformedRequestsGetMalformedRequestResponses) {
         EXPECT_EQ(OCSP_response_get1_basic(parsed.get()), nullptr);
         ERR_clear_error();
     }
+}
+
+TEST(Ocsp, ConcurrentAnswersAndIssuance) {
+    OcspFixture f;
+    X509Ptr leaf = f.issue("0ABC");
+    const Bytes req = make_request({{leaf.get(), f.issuing.get()}}, true);
+    auto lookup = table({{"0ABC", {SerialStatus::Kind::good}}});
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int n = 0; n < 4; ++n) {
+        threads.emplace_back([&, n] {
+            for (int i = 0; i < 200; ++i) {
+                if (n == 0) {
+                    if (!f.t.ca->make_crl({}, i, test_epoch(), test_epoch() + Days(1)).ok()) ++failures;
+                    continue;
+                }
+                auto resp = f.t.ca->answer_ocsp(req, lookup, test_epoch());
+                OcspResponsePtr parsed = resp.ok() ? parse_response(*resp) : nullptr;
+                if (!parsed || OCSP_response_status(parsed.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
 }
 
 TEST(Ocsp, LookupFailureIsAnError) {
