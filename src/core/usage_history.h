@@ -38,6 +38,9 @@ struct UsageRecord {
 namespace history_kind {
 inline constexpr std::string_view contract_registered = "contract.registered";
 inline constexpr std::string_view user_registered = "user.registered";
+inline constexpr std::string_view user_changed = "user.changed";
+inline constexpr std::string_view user_deleted = "user.deleted";
+inline constexpr std::string_view contract_changed = "contract.changed";
 inline constexpr std::string_view certificate_registered = "certificate.registered";
 inline constexpr std::string_view certificate_issued = "certificate.issued";
 inline constexpr std::string_view certificate_revoked = "certificate.revoked";

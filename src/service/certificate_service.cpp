@@ -73,6 +73,24 @@ Result<CertificateSlot> CertificateService::slot(const PersonKey& person) {
     });
 }
 
+Result<CertificateRecord> CertificateService::certificate_by_serial(const std::string& serial_hex) {
+    return in_transaction<CertificateRecord>(
+        store_, TxMode::read, [&](Transaction& tx) -> Result<CertificateRecord> {
+            KAKUIN_TRY(auto c, tx.find_certificate_by_serial(serial_hex));
+            if (!c) return make_error(ErrorCode::not_found, "no certificate with serial " + serial_hex);
+            return std::move(*c);
+        });
+}
+
+Result<CertificateRecord> CertificateService::certificate_by_fingerprint(const std::string& sha256_hex) {
+    return in_transaction<CertificateRecord>(
+        store_, TxMode::read, [&](Transaction& tx) -> Result<CertificateRecord> {
+            KAKUIN_TRY(auto c, tx.find_certificate_by_fingerprint(sha256_hex));
+            if (!c) return make_error(ErrorCode::not_found, "no certificate with that fingerprint");
+            return std::move(*c);
+        });
+}
+
 Result<CertificateSlot> CertificateService::register_issuance(const Actor& actor,
                                                               const PersonKey& person) {
     const TimePoint now = clock_.now();
@@ -220,27 +238,25 @@ Result<int> CertificateService::expire_due(int limit) {
 }
 
 Result<pki::Bytes> CertificateService::crl(std::chrono::seconds next_update) {
+    // One CRL at a time in this process, so that a higher CRL number never lists less than a
+    // lower one. (Several nodes sharing one database would need a database-level lock here.)
+    std::lock_guard lock(crl_mu_);
     const TimePoint now = clock_.now();
-    struct Snapshot {
-        std::int64_t number = 0;
-        std::vector<pki::RevokedEntry> revoked;
-    };
-    // The number is taken and the list read in one transaction; signing happens after the
-    // commit so the write lock is not held while a large CRL is signed. A failed signing only
-    // skips a number, which RFC 5280 allows (numbers increase, not necessarily by one).
-    KAKUIN_TRY(Snapshot snap, in_transaction<Snapshot>(
-                                  store_, TxMode::write, [&](Transaction& tx) -> Result<Snapshot> {
-                                      Snapshot s;
-                                      KAKUIN_TRY(s.number, tx.next_crl_number());
-                                      KAKUIN_TRY_STATUS(tx.for_each_revoked_certificate(
-                                          [&](const store::RevokedCertificate& r) -> Status {
-                                              s.revoked.push_back(pki::RevokedEntry{
-                                                  r.serial_hex, r.revoked_at, to_pki(r.reason)});
-                                              return {};
-                                          }));
-                                      return s;
-                                  }));
-    return ca_.make_crl(snap.revoked, snap.number, now, now + next_update);
+    // The number is taken in a short write transaction; the list is read from a snapshot so
+    // that writers are not blocked while a million rows are read and the CRL is signed. A
+    // failure after taking the number only skips it: RFC 5280 asks for increasing numbers,
+    // not consecutive ones.
+    KAKUIN_TRY(std::int64_t number,
+               in_transaction<std::int64_t>(store_, TxMode::write,
+                                            [](Transaction& tx) { return tx.next_crl_number(); }));
+    std::vector<pki::RevokedEntry> revoked;
+    KAKUIN_TRY_STATUS(in_transaction<void>(store_, TxMode::read, [&](Transaction& tx) {
+        return tx.for_each_revoked_certificate([&](const store::RevokedCertificate& r) -> Status {
+            revoked.push_back(pki::RevokedEntry{r.serial_hex, r.revoked_at, to_pki(r.reason)});
+            return {};
+        });
+    }));
+    return ca_.make_crl(revoked, number, now, now + next_update);
 }
 
 Result<pki::Bytes> CertificateService::ocsp(std::span<const std::uint8_t> request_der) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -38,6 +39,11 @@ public:
 
     // The person's slot (details screen, R19). not_found for an unknown person.
     Result<CertificateSlot> slot(const PersonKey& person);
+
+    // One certificate, for the login path (R5: revocation is checked in the store at every
+    // login) and the details screen. not_found when the store does not know it.
+    Result<CertificateRecord> certificate_by_serial(const std::string& serial_hex);
+    Result<CertificateRecord> certificate_by_fingerprint(const std::string& sha256_hex);
 
     // Registers a new issuance (issue number + 1). Errors: not_found, certificate_state_invalid
     // (a registration in time or a valid certificate exists: use reissue).
@@ -72,7 +78,8 @@ public:
     // Records the expiry of up to `limit` issued certificates past not_after. Returns how many.
     Result<int> expire_due(int limit = 1000);
 
-    // A full CRL of every revoked certificate with the next CRL number (persisted).
+    // A full CRL of every revoked certificate with the next CRL number (persisted). Callers
+    // regenerate it after revocations and on schedule; thisUpdate is now.
     Result<pki::Bytes> crl(std::chrono::seconds next_update = std::chrono::hours(24));
 
     // An OCSP response (DER) for a DER request, statuses from the store.
@@ -88,6 +95,7 @@ private:
     const Clock& clock_;
     Random& random_;
     const BankPolicy& policy_;
+    std::mutex crl_mu_;  // serializes crl()
 };
 
 }  // namespace kakuin::service

@@ -1,5 +1,6 @@
 #include "service/contract_service.h"
 
+#include "core/certificate_slot.h"
 #include "service/unit_of_work.h"
 #include "service/usage.h"
 
@@ -28,10 +29,9 @@ Status ContractService::register_contract(const Actor& actor, Contract contract,
     return in_transaction<void>(store_, TxMode::write, [&](Transaction& tx) -> Status {
         KAKUIN_TRY_STATUS(tx.insert_contract(contract));
         KAKUIN_TRY_STATUS(tx.insert_person(administrator));
-        KAKUIN_TRY(auto id, tx.append_history(usage(actor, administrator.key,
-                                                    history_kind::contract_registered, now,
-                                                    std::string(login_method_name(contract.login_method)))));
-        (void)id;
+        KAKUIN_TRY_STATUS(tx.append_history(usage(actor, administrator.key,
+                                                  history_kind::contract_registered, now,
+                                                  std::string(login_method_name(contract.login_method)))));
         return {};
     });
 }
@@ -53,9 +53,52 @@ Status ContractService::register_user(const Actor& actor, Person user) {
                               "the contract already has " + std::to_string(users) + " users");
         }
         KAKUIN_TRY_STATUS(tx.insert_person(user));
-        KAKUIN_TRY(auto id, tx.append_history(usage(actor, user.key, history_kind::user_registered,
-                                                    now, std::string(authority_name(user.authority)))));
-        (void)id;
+        KAKUIN_TRY_STATUS(tx.append_history(usage(actor, user.key, history_kind::user_registered,
+                                                  now, std::string(authority_name(user.authority)))));
+        return {};
+    });
+}
+
+Status ContractService::update_person(const Actor& actor, const Person& person,
+                                      std::string_view kind, std::string detail) {
+    const TimePoint now = clock_.now();
+    return in_transaction<void>(store_, TxMode::write, [&](Transaction& tx) -> Status {
+        KAKUIN_TRY_STATUS(tx.update_person(person));
+        KAKUIN_TRY_STATUS(tx.append_history(usage(actor, person.key, kind, now, std::move(detail))));
+        return {};
+    });
+}
+
+Status ContractService::delete_user(const Actor& actor, const PersonKey& user) {
+    if (user.role() == Role::admin) {
+        return make_error(ErrorCode::invalid_request, "the administrator cannot be deleted");
+    }
+    const TimePoint now = clock_.now();
+    return in_transaction<void>(store_, TxMode::write, [&](Transaction& tx) -> Status {
+        KAKUIN_TRY(CertificateSlot slot, tx.load_slot_for_update(user));
+        std::string detail;
+        if (slot.status_at(now) == SlotStatus::valid) {
+            KAKUIN_TRY(Transition t, revoke(slot, now, CrlReason::cessation_of_operation));
+            KAKUIN_TRY_STATUS(tx.mark_certificate_revoked(t.revoke->serial_hex, now, t.revoke->reason));
+            detail = "revoked serial " + t.revoke->serial_hex;
+        }
+        KAKUIN_TRY_STATUS(tx.delete_person(user));
+        KAKUIN_TRY_STATUS(tx.append_history(usage(actor, user, history_kind::user_deleted, now,
+                                                  std::move(detail))));
+        return {};
+    });
+}
+
+Status ContractService::set_contract_flags(const Actor& actor, const std::string& contract_id,
+                                           bool suspended, bool transactions_stopped) {
+    const TimePoint now = clock_.now();
+    return in_transaction<void>(store_, TxMode::write, [&](Transaction& tx) -> Status {
+        KAKUIN_TRY_STATUS(tx.update_contract_flags(contract_id, suspended, transactions_stopped));
+        UsageRecord r = usage(actor, PersonKey::admin(contract_id), history_kind::contract_changed,
+                              now, std::string("suspended=") + (suspended ? "1" : "0") +
+                                       " transactions_stopped=" + (transactions_stopped ? "1" : "0"));
+        r.target_user_id.reset();  // the contract itself, not a person
+        KAKUIN_TRY_STATUS(tx.append_history(r));
         return {};
     });
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -28,6 +29,21 @@ public:
     // Errors: invalid_request (bad user ID, or the contract already has policy.max_users
     // users), not_found (no such contract), conflict (the user ID is taken).
     Status register_user(const Actor& actor, Person user);
+
+    // Saves a changed person (states, names, PIN hashes from the auth layer) with a history
+    // record of `kind` (e.g. history_kind::user_changed) and `detail` (never a secret).
+    // Errors: not_found.
+    Status update_person(const Actor& actor, const Person& person, std::string_view kind,
+                         std::string detail);
+
+    // 登録抹消 (R13): deletes a user and revokes their valid certificate (cessationOfOperation)
+    // in the same transaction. The administrator cannot be deleted (invalid_request).
+    // Errors: not_found.
+    Status delete_user(const Actor& actor, const PersonKey& user);
+
+    // Bank suspension (R1) and WEB-FB取引停止 (R16). Errors: not_found.
+    Status set_contract_flags(const Actor& actor, const std::string& contract_id, bool suspended,
+                              bool transactions_stopped);
 
     Result<Contract> find_contract(const std::string& contract_id);
     Result<Person> find_person(const PersonKey& key);

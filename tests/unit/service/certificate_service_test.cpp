@@ -1,7 +1,6 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -11,6 +10,15 @@ namespace kakuin::service::testing {
 namespace {
 
 using store::HistoryQuery;
+
+// "<prefix><n digits>"; std::regex trips GCC 12's -Wmaybe-uninitialized under sanitizers.
+bool has_prefix_and_digits(const std::string& s, const std::string& prefix, std::size_t n) {
+    if (s.size() != prefix.size() + n || s.compare(0, prefix.size(), prefix) != 0) return false;
+    for (std::size_t i = prefix.size(); i < s.size(); ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+    }
+    return true;
+}
 
 std::vector<UsageRecord> history_of(ContractService& contracts, const PersonKey& who) {
     HistoryQuery q;
@@ -51,7 +59,7 @@ TEST_F(ServiceTest, RegisterAndAcquireAUserCertificate) {
     ASSERT_TRUE(x);
     // The subject comes from the store, never from the CSR (R17).
     const std::string cn = subject_entry(x.get(), NID_commonName);
-    EXPECT_TRUE(std::regex_match(cn, std::regex("00009876543 riyousya [0-9]{4}"))) << cn;
+    EXPECT_TRUE(has_prefix_and_digits(cn, "00009876543 riyousya ", 4)) << cn;
     EXPECT_EQ(subject_entry(x.get(), NID_organizationName), "Kakuin Test Bank");
     EXPECT_EQ(subject_entry(x.get(), NID_organizationalUnitName), "user");
 
@@ -94,7 +102,7 @@ TEST_F(ServiceTest, AdministratorCertificateCarriesTheContractIdOnly) {
     pki::X509Ptr x = parse_cert(issued->certificate.der);
     ASSERT_TRUE(x);
     const std::string cn = subject_entry(x.get(), NID_commonName);
-    EXPECT_TRUE(std::regex_match(cn, std::regex("00009876543 [0-9]{4}"))) << cn;
+    EXPECT_TRUE(has_prefix_and_digits(cn, "00009876543 ", 4)) << cn;
     EXPECT_EQ(subject_entry(x.get(), NID_organizationalUnitName), "admin");
 }
 

@@ -84,5 +84,68 @@ TEST_F(ServiceTest, RegisterUsersAndList) {
     EXPECT_EQ(contracts->find_contract("00000000001").error().code, ErrorCode::not_found);
 }
 
+TEST_F(ServiceTest, UpdatePersonWritesHistory) {
+    register_people();
+    auto p = contracts->find_person(kUser);
+    ASSERT_TRUE(p.ok());
+    p->accident = true;
+    p->failure_count = 2;
+    ASSERT_TRUE(contracts->update_person(admin, *p, history_kind::user_changed, "accident=1").ok());
+    EXPECT_EQ(*contracts->find_person(kUser), *p);
+    store::HistoryQuery q;
+    q.kind = std::string(history_kind::user_changed);
+    auto h = contracts->history(q);
+    ASSERT_EQ(h->records.size(), 1u);
+    EXPECT_EQ(h->records[0].detail, "accident=1");
+    Person ghost = *p;
+    ghost.key.user_id = "ghost";
+    const auto before = counts();
+    EXPECT_EQ(contracts->update_person(admin, ghost, history_kind::user_changed, "").error().code,
+              ErrorCode::not_found);
+    EXPECT_EQ(counts(), before);
+}
+
+TEST_F(ServiceTest, DeleteUserRevokesTheCertificate) {
+    register_people();
+    const std::string serial = acquire(kUser);
+    EXPECT_EQ(contracts->delete_user(admin, kAdmin).error().code, ErrorCode::invalid_request);
+    ASSERT_TRUE(contracts->delete_user(admin, kUser).ok());
+    EXPECT_EQ(contracts->find_person(kUser).error().code, ErrorCode::not_found);
+    EXPECT_EQ(certs->slot(kUser).error().code, ErrorCode::not_found);
+    auto cert = certs->certificate_by_serial(serial);
+    ASSERT_TRUE(cert.ok());  // kept for the CRL and OCSP
+    EXPECT_EQ(cert->status_at(clock.now()), CertificateStatus::revoked);
+    EXPECT_EQ(cert->revocation_reason, CrlReason::cessation_of_operation);
+    EXPECT_EQ(contracts->delete_user(admin, kUser).error().code, ErrorCode::not_found);
+    store::HistoryQuery q;
+    q.kind = std::string(history_kind::user_deleted);
+    auto h = contracts->history(q);
+    ASSERT_EQ(h->records.size(), 1u);
+    EXPECT_NE(h->records[0].detail.find(serial), std::string::npos);
+}
+
+TEST_F(ServiceTest, ContractFlags) {
+    register_people();
+    ASSERT_TRUE(contracts->set_contract_flags(bank, kContract, true, true).ok());
+    auto c = contracts->find_contract(kContract);
+    EXPECT_TRUE(c->suspended);
+    EXPECT_TRUE(c->transactions_stopped);
+    EXPECT_EQ(contracts->set_contract_flags(bank, "00000000001", true, false).error().code,
+              ErrorCode::not_found);
+}
+
+TEST_F(ServiceTest, CertificateLookups) {
+    register_people();
+    const std::string serial = acquire(kUser);
+    auto by_serial = certs->certificate_by_serial(serial);
+    ASSERT_TRUE(by_serial.ok());
+    auto by_fp = certs->certificate_by_fingerprint(by_serial->sha256_fingerprint_hex);
+    ASSERT_TRUE(by_fp.ok());
+    EXPECT_EQ(by_fp->serial_hex, serial);
+    EXPECT_EQ(by_fp->person, kUser);
+    EXPECT_EQ(certs->certificate_by_serial("00").error().code, ErrorCode::not_found);
+    EXPECT_EQ(certs->certificate_by_fingerprint("00").error().code, ErrorCode::not_found);
+}
+
 }  // namespace
 }  // namespace kakuin::service::testing

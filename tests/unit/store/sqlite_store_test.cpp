@@ -117,6 +117,23 @@ TEST_F(SqliteStoreTest, MigrationsAreIdempotent) {
     EXPECT_EQ(counts->persons, 1);
 }
 
+// A database left at version 1 (an older kakuin) is brought to the last version on open.
+TEST(SqliteMigrations, UpgradesAnOlderDatabase) {
+    TempDir dir;
+    const std::string path = dir.file("old.db");
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string v1 = std::string(migrations().at(0).sql) +
+                           ";CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+                           " name TEXT NOT NULL) STRICT;"
+                           "INSERT INTO schema_version VALUES (1, '0001_initial');";
+    ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    auto store = SqliteStore::open(path);
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    EXPECT_EQ(*(*store)->schema_version(), migrations().back().version);
+}
+
 TEST_F(SqliteStoreTest, PragmasAreSet) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(dir.file("kakuin.db").c_str(), &db), SQLITE_OK);
