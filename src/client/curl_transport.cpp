@@ -51,9 +51,10 @@ Failure failure_of(CURLcode rc, const char* errbuf, Lang lang) {
     switch (rc) {
         case CURLE_OPERATION_TIMEDOUT:
             return network_failure(FailureKind::timeout, lang, std::move(technical));
+        case CURLE_SSL_CONNECT_ERROR:
+            return network_failure(FailureKind::tls_failed, lang, std::move(technical));
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CACERT_BADFILE:
-        case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_ISSUER_ERROR:
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:

@@ -72,6 +72,12 @@ Failure network_failure(FailureKind kind, Lang lang, std::string technical) {
                              "The server's certificate does not verify against --ca-file. Check the server "
                              "address and the CA file.");
             break;
+        case FailureKind::tls_failed:
+            f.code = "tls_failed";
+            f.message = pick(lang,
+                             "サーバーとの暗号化通信（TLS）を確立できません。--server のURL（ポート番号）をご確認ください。",
+                             "Cannot establish TLS with the server. Check the --server URL and port.");
+            break;
         case FailureKind::timeout:
             f.code = "timeout";
             f.message = pick(lang,
@@ -123,8 +129,8 @@ int exit_code_for_code(std::string_view code) {
     static constexpr std::array<std::string_view, 6> kCsr = {
         "csr_invalid", "csr_signature_invalid", "csr_trailing_data", "csr_too_large",
         "key_too_weak", "key_not_allowed"};
-    static constexpr std::array<std::string_view, 4> kNetwork = {
-        "server_unreachable", "server_untrusted", "timeout", "response_invalid"};
+    static constexpr std::array<std::string_view, 5> kNetwork = {
+        "server_unreachable", "server_untrusted", "tls_failed", "timeout", "response_invalid"};
     for (auto c : kAuthentication)
         if (c == code) return kExitAuthentication;
     for (auto c : kAcquisition)
@@ -142,6 +148,7 @@ int exit_code_for(const Failure& f) {
         case FailureKind::usage: return kExitUsage;
         case FailureKind::server_unreachable:
         case FailureKind::server_untrusted:
+        case FailureKind::tls_failed:
         case FailureKind::timeout:
         case FailureKind::response_invalid: return kExitNetwork;
         case FailureKind::server_problem: return exit_code_for_code(f.code);

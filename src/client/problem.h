@@ -17,6 +17,7 @@ enum class FailureKind {
     server_problem,      // the server answered with a problem (code from the server)
     server_unreachable,  // DNS, connection refused, reset
     server_untrusted,    // the server's certificate does not verify against --ca-file
+    tls_failed,          // no TLS session for another reason (protocol, wrong port)
     timeout,
     response_invalid,    // not the answer the API promises (type, size, JSON)
     local,               // key, CSR, file, NSS on this PC (code from core's ErrorCode)
@@ -31,7 +32,7 @@ enum ExitCode : int {
     kExitAuthentication = 3,  // pin_incorrect, otp_incorrect, otp_reused, locked, ...
     kExitAcquisitionState = 4,  // acquisition_not_registered, _deadline_passed, _already_used
     kExitCsrOrKey = 5,        // csr_invalid, key_not_allowed, ...
-    kExitNetwork = 6,         // unreachable, untrusted server, timeout, bad response
+    kExitNetwork = 6,         // unreachable, untrusted server, TLS, timeout, bad response
 };
 
 struct Failure {

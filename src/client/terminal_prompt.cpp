@@ -29,12 +29,12 @@ public:
         old_term_ = signal(SIGTERM, restore_and_reraise);
         old_hup_ = signal(SIGHUP, restore_and_reraise);
         g_echo_off = 1;
-        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) g_echo_off = 0;
+        if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) != 0) g_echo_off = 0;
         active_ = true;
     }
     ~EchoOff() {
         if (!active_) return;
-        if (g_echo_off) tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+        if (g_echo_off) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
         g_echo_off = 0;
         signal(SIGINT, old_int_);
         signal(SIGTERM, old_term_);

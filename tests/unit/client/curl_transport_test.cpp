@@ -39,9 +39,15 @@ int listen_on_loopback(int& port) {
 // Serves one TLS connection with `answer` and records the request.
 class TinyTlsServer {
 public:
-    TinyTlsServer(X509* cert, EVP_PKEY* key, std::string answer) : answer_(std::move(answer)) {
+    TinyTlsServer(X509* cert, EVP_PKEY* key, std::string answer, int max_version = 0)
+        : answer_(std::move(answer)) {
         listen_fd_ = listen_on_loopback(port_);
         ctx_ = SSL_CTX_new(TLS_server_method());
+        if (max_version != 0) {
+            SSL_CTX_set_min_proto_version(ctx_, TLS1_VERSION);
+            SSL_CTX_set_max_proto_version(ctx_, max_version);
+            SSL_CTX_set_security_level(ctx_, 0);
+        }
         SSL_CTX_use_certificate(ctx_, cert);
         SSL_CTX_use_PrivateKey(ctx_, key);
         thread_ = std::thread([this] { serve(); });
@@ -189,6 +195,17 @@ TEST_F(CurlTransportTest, RefusesAServerWhoseNameDoesNotMatch) {
     auto r = t.post(request());
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.failure().kind, FailureKind::server_untrusted) << r.failure().technical;
+    EXPECT_TRUE(server.request().empty());
+}
+
+TEST_F(CurlTransportTest, RefusesTlsBelow12) {
+    TinyTlsServer server(server_cert_.get(), server_key_.get(), http_answer(200, "text/plain", "x"),
+                         TLS1_1_VERSION);
+    CurlTransport t(options(server.port()));
+    auto r = t.post(request());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.failure().kind, FailureKind::tls_failed) << r.failure().technical;
+    EXPECT_EQ(exit_code_for(r.failure()), kExitNetwork);
     EXPECT_TRUE(server.request().empty());
 }
 

@@ -51,7 +51,7 @@ TEST(Problem, ExitCodeForEveryNamedCode) {
         {"acquisition_not_registered", 4}, {"acquisition_deadline_passed", 4},
         {"acquisition_already_used", 4}, {"csr_invalid", 5}, {"csr_signature_invalid", 5},
         {"csr_trailing_data", 5}, {"csr_too_large", 5}, {"key_too_weak", 5},
-        {"key_not_allowed", 5}, {"server_unreachable", 6}, {"server_untrusted", 6},
+        {"key_not_allowed", 5}, {"server_unreachable", 6}, {"server_untrusted", 6}, {"tls_failed", 6},
         {"timeout", 6}, {"response_invalid", 6}, {"invalid_request", 1}, {"internal_error", 1},
         {"storage_failure", 1}, {"usage", 2}, {"something_else", 1}};
     for (const auto& [code, exit] : cases) {
@@ -73,7 +73,8 @@ TEST(Problem, ExitCodeForEveryNamedCode) {
 
 TEST(Problem, NetworkFailuresHaveTheirOwnWords) {
     const FailureKind kinds[] = {FailureKind::server_unreachable, FailureKind::server_untrusted,
-                                 FailureKind::timeout, FailureKind::response_invalid};
+                                 FailureKind::tls_failed, FailureKind::timeout,
+                                 FailureKind::response_invalid};
     std::set<std::string> seen;
     for (FailureKind k : kinds) {
         Failure ja = network_failure(k, Lang::ja, "curl detail");
