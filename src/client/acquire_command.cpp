@@ -7,11 +7,10 @@
 #include <cctype>
 
 #include "client/api_client.h"
+#include "client/certificate_install.h"
 #include "client/csr.h"
 #include "client/issued_chain.h"
 #include "client/keygen.h"
-#include "client/nss_store.h"
-#include "client/pkcs12_writer.h"
 #include "client/secret_file.h"
 
 namespace kakuin::client {
@@ -151,26 +150,6 @@ Result<KeyType> choose_key_type(const AcquireOptions& o, const Enrollment& e) {
     return type;
 }
 
-void print_result(AcquireEnvironment& env, Lang lang, const CertificateSummary& s,
-                  const std::optional<NssInstallation>& nss, const std::optional<std::string>& p12) {
-    std::ostream& out = env.out;
-    out << t(lang, "電子証明書を取得しました。\n", "The certificate has been acquired.\n");
-    out << "  CN: " << s.common_name << "\n";
-    out << t(lang, "  シリアル番号: ", "  Serial number: ") << s.serial_hex << "\n";
-    if (lang == Lang::ja) {
-        out << "  有効期限: " << format_jst_ja(s.not_after) << "（日本時間） (" << format_iso8601(s.not_after)
-            << ")\n";
-    } else {
-        out << "  Valid until: " << format_iso8601(s.not_after) << " (" << format_jst_ja(s.not_after)
-            << " JST)\n";
-    }
-    if (nss) {
-        out << t(lang, "  登録先 NSSデータベース: ", "  Installed in NSS database: ") << "sql:" << nss->directory
-            << t(lang, "（ニックネーム: ", " (nickname: ") << nss->nickname << t(lang, "）\n", ")\n");
-    }
-    if (p12) out << t(lang, "  PKCS#12ファイル: ", "  PKCS#12 file: ") << *p12 << "\n";
-}
-
 }  // namespace
 
 int run_acquire(const AcquireOptions& o, AcquireEnvironment& env) {
@@ -241,34 +220,22 @@ int run_acquire(const AcquireOptions& o, AcquireEnvironment& env) {
         env.err << retry_note;
         return code;
     }
-    auto summary = summarize_certificate(chain->leaf.get());
-    if (!summary.ok()) return report(env, lang, local_failure(summary.error(), lang));
-
     // 5. Install.
-    const std::string nickname = "kakuin " + summary->common_name;
-    std::optional<NssInstallation> installed;
-    if (to_nss) {
-        NssPasswordSource ask = [&env, lang]() -> std::optional<SecretString> {
-            if (!env.prompter.interactive()) return std::nullopt;
-            return env.prompter.ask(t(lang, "NSSデータベースのパスワード: ", "NSS database password: "));
-        };
-        auto r = install_into_nssdb(nssdb, key->get(), *chain, nickname, ask);
-        if (!r.ok()) {
-            const int code = report(env, lang, local_failure(r.error(), lang));
-            env.err << retry_note;
-            return code;
-        }
-        installed = std::move(r).value();
+    InstallTargets targets;
+    if (to_nss) targets.nssdb = nssdb;
+    targets.p12 = o.p12;
+    NssPasswordSource ask = [&env, lang]() -> std::optional<SecretString> {
+        if (!env.prompter.interactive()) return std::nullopt;
+        return env.prompter.ask(t(lang, "NSSデータベースのパスワード: ", "NSS database password: "));
+    };
+    auto installed = install_certificate(targets, key->get(), *chain,
+                                         p12_password ? &*p12_password : nullptr, ask);
+    if (!installed.ok()) {
+        const int code = report(env, lang, local_failure(installed.error(), lang));
+        env.err << retry_note;
+        return code;
     }
-    if (o.p12) {
-        Status written = write_pkcs12(*o.p12, key->get(), *chain, nickname, *p12_password);
-        if (!written.ok()) {
-            const int code = report(env, lang, local_failure(written.error(), lang));
-            if (!installed) env.err << retry_note;
-            return code;
-        }
-    }
-    print_result(env, lang, *summary, installed, o.p12);
+    print_installation(env.out, lang, *installed);
     return kExitOk;
 }
 
