@@ -3,6 +3,9 @@
 #include <openssl/pem.h>
 
 #include <chrono>
+#include <cstring>
+
+#include "pki/der.h"
 
 namespace kakuin::pki {
 
@@ -58,9 +61,56 @@ Result<X509Ptr> new_certificate(const ASN1_INTEGER* serial, const X509_NAME* sub
         X509_set_serialNumber(cert.get(), const_cast<ASN1_INTEGER*>(serial)) != 1 ||
         X509_set_subject_name(cert.get(), subject) != 1 || X509_set_issuer_name(cert.get(), issuer) != 1 ||
         X509_set1_notBefore(cert.get(), nb.get()) != 1 || X509_set1_notAfter(cert.get(), na.get()) != 1 ||
-        X509_set_pubkey(cert.get(), public_key) != 1)
+        (public_key != nullptr && X509_set_pubkey(cert.get(), public_key) != 1))
         return ossl_error("X509_set_*");
     return cert;
+}
+
+Status set_public_key_info(X509* cert, std::span<const std::uint8_t> spki_der) {
+    auto bad = [] { return make_error(ErrorCode::invalid_request, "malformed SubjectPublicKeyInfo"); };
+    std::size_t pos = 0, inner = 0;
+    der::Tlv spki, alg, bits;
+    if (!der::read(spki_der, pos, spki) || spki.tag != 0x30 || pos != spki_der.size() ||
+        !der::read(spki.content, inner, alg) || alg.tag != 0x30 || !der::read(spki.content, inner, bits) ||
+        bits.tag != 0x03 || inner != spki.content.size() || bits.content.empty() || bits.content[0] != 0)
+        return bad();
+    const unsigned char* p = alg.whole.data();
+    std::unique_ptr<X509_ALGOR, Deleter<X509_ALGOR_free>> algor(
+        d2i_X509_ALGOR(nullptr, &p, static_cast<long>(alg.whole.size())));
+    if (!algor) {
+        ossl_clear_errors();
+        return bad();
+    }
+    const ASN1_OBJECT* oid = nullptr;
+    int ptype = 0;
+    const void* pval = nullptr;
+    X509_ALGOR_get0(&oid, &ptype, &pval, algor.get());
+    ASN1_OBJECT* oid_copy = OBJ_dup(oid);
+    void* pval_copy = nullptr;
+    if (ptype == V_ASN1_OBJECT) {
+        pval_copy = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
+    } else if (ptype != V_ASN1_NULL && ptype != V_ASN1_UNDEF) {
+        ASN1_OBJECT_free(oid_copy);
+        return bad();
+    }
+    const std::size_t key_len = bits.content.size() - 1;
+    auto* key_bits = static_cast<unsigned char*>(OPENSSL_malloc(key_len == 0 ? 1 : key_len));
+    if (oid_copy == nullptr || (ptype == V_ASN1_OBJECT && pval_copy == nullptr) || key_bits == nullptr) {
+        ASN1_OBJECT_free(oid_copy);
+        ASN1_OBJECT_free(static_cast<ASN1_OBJECT*>(pval_copy));
+        OPENSSL_free(key_bits);
+        return ossl_error("OBJ_dup / OPENSSL_malloc");
+    }
+    std::memcpy(key_bits, bits.content.data() + 1, key_len);
+    // On success X509_PUBKEY_set0_param owns the object, parameter and key bits.
+    if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), oid_copy, ptype, pval_copy, key_bits,
+                               static_cast<int>(key_len)) != 1) {
+        ASN1_OBJECT_free(oid_copy);
+        ASN1_OBJECT_free(static_cast<ASN1_OBJECT*>(pval_copy));
+        OPENSSL_free(key_bits);
+        return ossl_error("X509_PUBKEY_set0_param");
+    }
+    return {};
 }
 
 Result<X509ExtensionPtr> conf_extension(X509* issuer, X509* subject, int nid, const char* value) {

@@ -105,13 +105,28 @@ Result<CheckedCsr> check_csr(std::span<const std::uint8_t> input, const std::vec
         return make_error(ErrorCode::key_not_allowed,
                           std::string("key type ") + std::string(key_type_name(type)) + " is not allowed by policy");
 
+    // Only the canonical forms go into certificates: a named curve (not explicit parameters,
+    // which strict verifiers refuse) and RSA with NULL parameters.
+    const ASN1_OBJECT* alg = nullptr;
+    int ptype = 0;
+    const void* pval = nullptr;
+    const X509_ALGOR* algor = nullptr;
+    X509_PUBKEY* pub = X509_REQ_get_X509_PUBKEY(req.get());
+    if (pub == nullptr || X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, const_cast<X509_ALGOR**>(&algor), pub) != 1)
+        return invalid("no public key info");
+    X509_ALGOR_get0(&alg, &ptype, &pval, algor);
+    if (ptype != (is_rsa(type) ? V_ASN1_NULL : V_ASN1_OBJECT))
+        return make_error(ErrorCode::key_not_allowed, "key parameters are not in their named form");
+
     if (X509_REQ_verify(req.get(), key) != 1) {
         ossl_clear_errors();
         return make_error(ErrorCode::csr_signature_invalid, "the CSR's self-signature does not verify");
     }
 
     CheckedCsr out{type, {}};
-    KAKUIN_TRY(out.public_key_der, to_der(key, i2d_PUBKEY, "i2d_PUBKEY"));
+    // The request's own SubjectPublicKeyInfo, re-encoded by the ASN.1 template (i2d_PUBKEY
+    // would go through OpenSSL 3.0's much slower encoder).
+    KAKUIN_TRY(out.public_key_der, to_der(pub, i2d_X509_PUBKEY, "i2d_X509_PUBKEY"));
     return out;
 }
 

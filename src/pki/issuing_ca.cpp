@@ -135,15 +135,12 @@ Result<IssuedCertificate> IssuingCa::issue(const IssueRequest& request) const {
         return make_error(ErrorCode::invalid_request, "not_after must be after not_before");
 
     KAKUIN_TRY(Asn1IntegerPtr serial, serial_from_hex(request.serial_hex));
-    const unsigned char* p = request.csr->public_key_der.data();
-    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(request.csr->public_key_der.size())));
-    if (!key) return ossl_error("d2i_PUBKEY", ErrorCode::invalid_request);
-
     const SubjectSpec& s = request.subject;
     KAKUIN_TRY(X509NamePtr subject, make_name(s.common_name, s.organization, s.organizational_unit));
     KAKUIN_TRY(X509Ptr cert, new_certificate(serial.get(), subject.get(), X509_get_subject_name(ca.issuing.get()),
-                                             request.not_before, request.not_after, key.get()));
+                                             request.not_before, request.not_after, nullptr));
     X509* c = cert.get();
+    KAKUIN_TRY_STATUS(set_public_key_info(c, request.csr->public_key_der));
     const X509_EXTENSION* ku = is_rsa(request.csr->key_type) ? ca.key_usage_rsa.get() : ca.key_usage_ec.get();
     if (X509_add_ext(c, const_cast<X509_EXTENSION*>(ku), -1) != 1) return ossl_error("X509_add_ext(keyUsage)");
     for (const auto& ext : ca.leaf_extensions)

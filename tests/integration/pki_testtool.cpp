@@ -6,7 +6,9 @@
 //   pki_testtool crl DIR LIST_FILE OUT_DER [--number N]        LIST: "SERIAL REASON" lines
 //   pki_testtool ocsp DIR REQ_DER OUT_DER STATUS_FILE            STATUS: "SERIAL good" or
 //                                                                "SERIAL revoked REASON UNIX_TIME"
-//   pki_testtool crl-bench DIR N                                 prints seconds and DER size
+//   pki_testtool crl-bench DIR N [OUT_DER]                       N random entries; prints seconds, size
+//   pki_testtool issue-bench DIR CSR_FILE N                      N issuances; prints per second
+//   pki_testtool ocsp-bench DIR REQ_DER N                        N answers (all good); prints per second
 //
 // The CA passphrase comes from $KAKUIN_CA_PASSPHRASE. Errors print "error: CODE: detail" to
 // stderr and exit 2. The system clock is read here (a test driver, like src/cli).
@@ -202,6 +204,52 @@ int cmd_crl_bench(int argc, char** argv) {
     return 0;
 }
 
+int cmd_issue_bench(int argc, char** argv) {
+    if (argc < 5) return usage();
+    auto ca = IssuingCa::load(settings_for(argv[2]));
+    if (!ca) return fail(ca.error());
+    const std::string csr_bytes = read_all(argv[3]);
+    auto csr = check_csr({reinterpret_cast<const std::uint8_t*>(csr_bytes.data()), csr_bytes.size()},
+                         {KeyType::rsa2048, KeyType::rsa3072, KeyType::rsa4096, KeyType::p256, KeyType::p384});
+    if (!csr) return fail(csr.error());
+    const long n = std::stol(argv[4]);
+    OsRandom random;
+    SystemClock clock;
+    IssueRequest req;
+    req.csr = &*csr;
+    req.subject = {"00009876543 riyousya 0001", "Kakuin Interop Bank", "user"};
+    req.not_before = clock.now();
+    req.not_after = req.not_before + Days(365);
+    const auto start = std::chrono::steady_clock::now();
+    for (long i = 0; i < n; ++i) {
+        req.serial_hex = random_serial_hex(random);
+        auto issued = (*ca)->issue(req);
+        if (!issued) return fail(issued.error());
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    std::printf("%ld issuances: %.3f s, %.0f/s\n", n, elapsed.count(), static_cast<double>(n) / elapsed.count());
+    return 0;
+}
+
+int cmd_ocsp_bench(int argc, char** argv) {
+    if (argc < 5) return usage();
+    auto ca = IssuingCa::load(settings_for(argv[2]));
+    if (!ca) return fail(ca.error());
+    const std::string req = read_all(argv[3]);
+    const long n = std::stol(argv[4]);
+    SystemClock clock;
+    auto good = [](const std::string&) -> Result<SerialStatus> { return SerialStatus{SerialStatus::Kind::good}; };
+    const auto start = std::chrono::steady_clock::now();
+    for (long i = 0; i < n; ++i) {
+        auto resp = (*ca)->answer_ocsp({reinterpret_cast<const std::uint8_t*>(req.data()), req.size()}, good,
+                                       clock.now());
+        if (!resp) return fail(resp.error());
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    std::printf("%ld OCSP answers: %.3f s, %.0f/s\n", n, elapsed.count(), static_cast<double>(n) / elapsed.count());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +261,8 @@ int main(int argc, char** argv) {
         if (cmd == "crl") return cmd_crl(argc, argv);
         if (cmd == "ocsp") return cmd_ocsp(argc, argv);
         if (cmd == "crl-bench") return cmd_crl_bench(argc, argv);
+        if (cmd == "issue-bench") return cmd_issue_bench(argc, argv);
+        if (cmd == "ocsp-bench") return cmd_ocsp_bench(argc, argv);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 2;
