@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <openssl/core_names.h>
+
 #include "pki/ca.h"
 #include "pki_test_util.h"
 
@@ -85,6 +87,15 @@ TEST(CheckCsr, OtherCurvesAreNotAllowed) {
         EvpPkeyPtr key = make_key("EC", 0, curve);
         EXPECT_EQ(code_of(check_csr(csr_der(make_csr(key.get()).get()), kAll)), ErrorCode::key_not_allowed) << curve;
     }
+}
+
+TEST(CheckCsr, ExplicitCurveParametersAreNotAllowed) {
+    EvpPkeyPtr key = make_key_of(KeyType::p256);
+    ASSERT_EQ(EVP_PKEY_set_utf8_string_param(key.get(), OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_EXPLICIT), 1);
+    const Bytes der = csr_der(make_csr(key.get()).get());
+    EvpPkeyPtr named = make_key_of(KeyType::p256);
+    ASSERT_GT(der.size(), csr_der(make_csr(named.get()).get()).size() + 100);  // parameters spelled out
+    EXPECT_EQ(code_of(check_csr(der, kAll)), ErrorCode::key_not_allowed);
 }
 
 TEST(CheckCsr, Ed25519AndDsaAreNotAllowed) {
