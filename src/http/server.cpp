@@ -37,6 +37,10 @@ awaitable<void> accept_loop(ServerState& state, ListenerState& listener) {
             continue;
         }
         if (state.stopping) continue;  // the socket closes as it goes out of scope
+        if (state.connection_count() >= state.config.limits.max_connections) {
+            state.log(format_event_log("connection_refused", listener.config.name, "-", "max_connections"));
+            continue;
+        }
         detail::start_connection(state, listener, std::move(socket));
     }
 }

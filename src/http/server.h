@@ -47,6 +47,7 @@ struct Timeouts {
 struct Limits {
     std::size_t header_bytes = 8 * 1024;
     std::size_t body_bytes = 64 * 1024;  // default; a route may set its own
+    std::size_t max_connections = 1024;  // over this, new connections are closed at once
 };
 
 struct ServerConfig {
@@ -60,6 +61,13 @@ struct ServerConfig {
 
 using BoundPorts = std::map<std::string, std::uint16_t>;
 
+// Use (src/cli wires it):
+//   http::Router router;  router.get("/api/v1/users/{user_id}", handler);  ...
+//   http::Server server(config, router, clock);
+//   auto ports = server.start();  write_ports_json(dir + "/ports.json", *ports);
+//   ... wait for SIGTERM ...;  server.stop();
+// Handlers run on the I/O threads (`threads`), one request per connection at a time; a
+// handler that blocks holds one of those threads.
 class Server {
 public:
     // `router` and `clock` must outlive the server. The clock drives client-certificate

@@ -59,6 +59,10 @@ struct ServerState {
         connections.emplace(next_id, std::move(c));
         return next_id++;
     }
+    std::size_t connection_count() {
+        std::lock_guard lock(mu);
+        return connections.size();
+    }
     void remove_connection(std::uint64_t id) {
         {
             std::lock_guard lock(mu);

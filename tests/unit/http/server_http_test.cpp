@@ -38,6 +38,8 @@ protected:
         router.del("/api/v1/users", [](const Request&) { return Response::no_content(); });
         router.post("/small", [](const Request& r) { return Response::bytes("text/plain", std::to_string(r.body.size())); },
                     RouteOptions{100});
+        router.post("/large", [](const Request& r) { return Response::bytes("text/plain", std::to_string(r.body.size())); },
+                    RouteOptions{256 * 1024});
         router.post("/default", [](const Request& r) { return Response::bytes("text/plain", std::to_string(r.body.size())); });
         router.get("/override", [](const Request&) {
             auto r = Response::bytes("text/plain", "x");
@@ -153,6 +155,14 @@ TEST_F(PlainServerTest, BodyLimitsPerRoute) {
 
     auto over_default = curl(dir, {"--data-binary", "@" + dir.file("100k")}, url("/default"));
     EXPECT_EQ(over_default.status, "413");
+
+    // A route may allow more than the default, in one piece or chunked.
+    auto large = curl(dir, {"--data-binary", "@" + dir.file("100k")}, url("/large"));
+    EXPECT_EQ(large.status, "200");
+    EXPECT_EQ(large.body, "102400");
+    auto large_chunked =
+        curl(dir, {"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + dir.file("100k")}, url("/large"));
+    EXPECT_EQ(large_chunked.body, "102400");
 
     // Expect: 100-continue gets its interim response, then the body is read.
     auto cont = curl(dir, {"-H", "Expect: 100-continue", "--data-binary", "@" + dir.file("50")}, url("/default"));
@@ -297,6 +307,24 @@ TEST_F(PlainServerTest, StopIsBoundedWhenAHandlerHangs) {
     release.set_value();
     EXPECT_EQ(stopping.wait_for(5s), std::future_status::ready);
     in_flight.get();
+}
+
+TEST_F(PlainServerTest, ConnectionsOverTheLimitAreClosed) {
+    auto c = config();
+    c.limits.max_connections = 1;
+    start(c);
+    auto holder = std::make_unique<RawClient>(ports.at("http"));
+    std::this_thread::sleep_for(100ms);  // let the server register it
+    EXPECT_EQ(curl(dir, {"--max-time", "2"}, url("/api/v1/users/x")).status, "000");
+    holder.reset();
+    std::string status;
+    for (int i = 0; i < 40 && status != "200"; ++i) {
+        std::this_thread::sleep_for(50ms);
+        status = curl(dir, {"--max-time", "2"}, url("/api/v1/users/x")).status;
+    }
+    EXPECT_EQ(status, "200");
+    server->stop();
+    EXPECT_TRUE(logs.contains("event=connection_refused listener=http"));
 }
 
 TEST_F(PlainServerTest, BadConfigurationIsRefused) {
