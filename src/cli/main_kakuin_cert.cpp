@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     acquire->add_option("--key-type", key_type_name, "鍵の種類 / key type (default: the server's, else rsa2048)")
         ->check(CLI::IsMember({"rsa2048", "rsa3072", "p256"}));
     acquire->add_option("--nssdb", nssdb,
-                        "登録先NSSデータベース / NSS database directory (default ~/.pki/nssdb)");
+                        "登録先NSSデータベース（既定 ~/.pki/nssdb: Chromium/Chrome。Firefox はプロファイルのフォルダ） / "
+                        "NSS database directory (default ~/.pki/nssdb: Chromium/Chrome; Firefox: its profile directory)");
     CLI::Option* p12_opt = acquire->add_option(
         "--p12", p12, "PKCS#12ファイルに書き出す（--nssdb なしではNSSに登録しない） / write a PKCS#12 file (AES-256, mode 0600; "
         "without --nssdb: PKCS#12 only)");
