@@ -23,6 +23,9 @@ struct WipedRequest {
     }
 };
 
+// The API answers 201 (created) or 200; both are taken, nothing else.
+bool is_success(long status) { return status == 200 || status == 201; }
+
 std::string string_member(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
     if (v == nullptr || !v->is_string()) return {};
@@ -76,11 +79,10 @@ Failure ApiClient::failure_from(const HttpResponse& response) const {
 }
 
 ApiResult<Enrollment> ApiClient::expect_enrollment(ApiResult<HttpResponse> result,
-                                                   long success_status,
                                                    const SecretString* known_id) {
     if (!result.ok()) return result.failure();
     HttpResponse& response = result.value();
-    if (response.status != success_status) return failure_from(response);
+    if (!is_success(response.status)) return failure_from(response);
     if (response.content_type != "application/json")
         return network_failure(FailureKind::response_invalid, lang_, "enrollment is not application/json");
     json::error_code ec;
@@ -137,7 +139,7 @@ ApiResult<Enrollment> ApiClient::start_enrollment(std::string_view contract_id,
     body += ",\"pin\":";
     append_json_string(body, pin.view());
     body += "}";
-    return expect_enrollment(transport_.post(req.request), 201, nullptr);
+    return expect_enrollment(transport_.post(req.request), nullptr);
 }
 
 ApiResult<Enrollment> ApiClient::send_otp(const SecretString& enrollment_id, const SecretString& otp) {
@@ -154,7 +156,7 @@ ApiResult<Enrollment> ApiClient::send_otp(const SecretString& enrollment_id, con
     body += "{\"otp\":";
     append_json_string(body, otp.view());
     body += "}";
-    return expect_enrollment(transport_.post(req.request), 200, &enrollment_id);
+    return expect_enrollment(transport_.post(req.request), &enrollment_id);
 }
 
 ApiResult<std::string> ApiClient::send_csr(const SecretString& enrollment_id, const std::string& csr_pem) {
@@ -170,7 +172,7 @@ ApiResult<std::string> ApiClient::send_csr(const SecretString& enrollment_id, co
     ApiResult<HttpResponse> result = transport_.post(req.request);
     if (!result.ok()) return result.failure();
     HttpResponse& response = result.value();
-    if (response.status != 201) return failure_from(response);
+    if (!is_success(response.status)) return failure_from(response);
     if (response.content_type != "application/pem-certificate-chain")
         return network_failure(FailureKind::response_invalid, lang_,
                                "certificate chain is " + response.content_type);

@@ -38,7 +38,7 @@ public:
     ApiResult<std::string> send_csr(const SecretString& enrollment_id, const std::string& csr_pem);
 
 private:
-    ApiResult<Enrollment> expect_enrollment(ApiResult<HttpResponse> response, long success_status,
+    ApiResult<Enrollment> expect_enrollment(ApiResult<HttpResponse> response,
                                             const SecretString* known_id);
     Failure failure_from(const HttpResponse& response) const;
 

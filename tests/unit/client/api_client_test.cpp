@@ -98,7 +98,7 @@ TEST(ApiClient, ServerProblemsComeBackWithTheirCode) {
 
 TEST(ApiClient, UnexpectedAnswersAreInvalidResponses) {
     const HttpResponse bad[] = {
-        json_response(200, kEnrollment),                          // wrong status
+        json_response(202, kEnrollment),                          // wrong status
         json_response(201, kEnrollment, "text/html"),             // wrong type
         json_response(201, "not json"),                           // not JSON
         json_response(201, R"({"state":"otp_required"})"),        // no id
