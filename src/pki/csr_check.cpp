@@ -3,8 +3,8 @@
 #include <string_view>
 
 #include "pki/ca.h"
-#include "pki/key_policy.h"
 #include "pki/ossl.h"
+#include "pki/pkcs10.h"
 
 namespace kakuin::pki {
 
@@ -80,54 +80,16 @@ Result<CheckedCsr> check_csr(std::span<const std::uint8_t> input, const std::vec
         return invalid("CSR is only whitespace");
     }
 
-    const unsigned char* p = der.data();
-    X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
-    if (!req) return invalid("not a PKCS#10 request");
-    if (p != der.data() + der.size())
-        return make_error(ErrorCode::csr_trailing_data, "data after the DER request");
-
+    KAKUIN_TRY(Pkcs10 req, parse_pkcs10(der));
     // Policy before the signature: verifying a huge RSA key costs more than refusing it.
-    EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());
-    if (key == nullptr) {
-        // Distinguish an undecodable RSA/EC key (malformed) from an algorithm we do not know.
-        X509_PUBKEY* pub = X509_REQ_get_X509_PUBKEY(req.get());
-        ASN1_OBJECT* alg = nullptr;
-        if (pub != nullptr && X509_PUBKEY_get0_param(&alg, nullptr, nullptr, nullptr, pub) == 1 && alg != nullptr) {
-            const int nid = OBJ_obj2nid(alg);
-            ossl_clear_errors();
-            if (nid != NID_rsaEncryption && nid != NID_X9_62_id_ecPublicKey)
-                return make_error(ErrorCode::key_not_allowed, "public key algorithm is not allowed");
-        }
-        return invalid("public key cannot be decoded");
-    }
-    KAKUIN_TRY(KeyType type, classify_key(key));
-    if (std::find(allowed.begin(), allowed.end(), type) == allowed.end())
+    KAKUIN_TRY(CheckedKey key, public_key_from_spki(req.spki));
+    if (std::find(allowed.begin(), allowed.end(), key.type) == allowed.end())
         return make_error(ErrorCode::key_not_allowed,
-                          std::string("key type ") + std::string(key_type_name(type)) + " is not allowed by policy");
-
-    // Only the canonical forms go into certificates: a named curve (not explicit parameters,
-    // which strict verifiers refuse) and RSA with NULL parameters.
-    const ASN1_OBJECT* alg = nullptr;
-    int ptype = 0;
-    const void* pval = nullptr;
-    const X509_ALGOR* algor = nullptr;
-    X509_PUBKEY* pub = X509_REQ_get_X509_PUBKEY(req.get());
-    if (pub == nullptr || X509_PUBKEY_get0_param(nullptr, nullptr, nullptr, const_cast<X509_ALGOR**>(&algor), pub) != 1)
-        return invalid("no public key info");
-    X509_ALGOR_get0(&alg, &ptype, &pval, algor);
-    if (ptype != (is_rsa(type) ? V_ASN1_NULL : V_ASN1_OBJECT))
-        return make_error(ErrorCode::key_not_allowed, "key parameters are not in their named form");
-
-    if (X509_REQ_verify(req.get(), key) != 1) {
-        ossl_clear_errors();
-        return make_error(ErrorCode::csr_signature_invalid, "the CSR's self-signature does not verify");
-    }
-
-    CheckedCsr out{type, {}};
-    // The request's own SubjectPublicKeyInfo, re-encoded by the ASN.1 template (i2d_PUBKEY
-    // would go through OpenSSL 3.0's much slower encoder).
-    KAKUIN_TRY(out.public_key_der, to_der(pub, i2d_X509_PUBKEY, "i2d_X509_PUBKEY"));
-    return out;
+                          std::string("key type ") + std::string(key_type_name(key.type)) + " is not allowed by policy");
+    KAKUIN_TRY_STATUS(verify_pkcs10_signature(req, key));
+    // The SubjectPublicKeyInfo as the client sent it: checked above to be DER with RSA NULL
+    // parameters or a named curve, so it goes into the certificate unchanged.
+    return CheckedCsr{key.type, Bytes(req.spki.begin(), req.spki.end())};
 }
 
 }  // namespace kakuin::pki

@@ -8,12 +8,15 @@ bool read(std::span<const std::uint8_t> in, std::size_t& pos, Tlv& out) {
     const std::size_t start = pos;
     if (pos + 2 > in.size()) return false;
     out.tag = in[pos++];
+    if ((out.tag & 0x1f) == 0x1f) return false;  // multi-byte tags: none in what we read
     std::size_t len = in[pos++];
     if (len & 0x80) {
+        // DER: long form only from 128 on, in the fewest octets (no leading zero octet).
         const std::size_t n = len & 0x7f;
-        if (n == 0 || n > sizeof(std::size_t) || pos + n > in.size()) return false;
+        if (n == 0 || n > sizeof(std::size_t) || pos + n > in.size() || in[pos] == 0) return false;
         len = 0;
         for (std::size_t i = 0; i < n; ++i) len = (len << 8) | in[pos++];
+        if (len < 0x80) return false;
     }
     if (len > in.size() - pos) return false;
     out.content = in.subspan(pos, len);

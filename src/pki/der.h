@@ -17,7 +17,8 @@ struct Tlv {
     std::span<const std::uint8_t> content;
 };
 
-// Reads the TLV at `pos` and moves `pos` past it. False on truncated or non-DER lengths.
+// Reads the TLV at `pos` and moves `pos` past it. False on truncated input, non-minimal
+// (non-DER) or indefinite lengths, and multi-byte tags.
 bool read(std::span<const std::uint8_t> in, std::size_t& pos, Tlv& out);
 
 void append_header(Bytes& out, std::uint8_t tag, std::size_t content_length);

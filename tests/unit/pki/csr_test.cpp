@@ -105,6 +105,31 @@ TEST(CheckCsr, Ed25519AndDsaAreNotAllowed) {
     EXPECT_EQ(code_of(check_csr(csr_der(make_csr(dsa.get()).get()), kAll)), ErrorCode::key_not_allowed);
 }
 
+TEST(CheckCsr, RsaPssKeyIsNotAllowed) {
+    EvpPkeyPtr key = make_key("RSA-PSS", 2048);
+    EXPECT_EQ(code_of(check_csr(csr_der(make_csr(key.get()).get()), kAll)), ErrorCode::key_not_allowed);
+}
+
+TEST(CheckCsr, Sha1SignatureIsRefused) {
+    EvpPkeyPtr key = make_key_of(KeyType::p256);
+    X509ReqPtr req = make_csr(key.get());
+    ASSERT_GT(X509_REQ_sign(req.get(), key.get(), EVP_sha1()), 0);
+    EXPECT_EQ(code_of(check_csr(csr_der(req.get()), kAll)), ErrorCode::csr_signature_invalid);
+    ASSERT_GT(X509_REQ_sign(req.get(), key.get(), EVP_sha384()), 0);
+    EXPECT_TRUE(check_csr(csr_der(req.get()), kAll).ok());
+}
+
+TEST(CheckCsr, NonDerLengthIsInvalid) {
+    EvpPkeyPtr key = make_key_of(KeyType::p256);
+    Bytes der = csr_der(make_csr(key.get()).get());
+    ASSERT_EQ(der[0], 0x30);
+    ASSERT_EQ(der[1], 0x81);  // a P-256 CSR is 128..255 bytes long
+    // Same length in two octets (BER, not DER).
+    Bytes ber = {0x30, 0x82, 0x00, der[2]};
+    ber.insert(ber.end(), der.begin() + 3, der.end());
+    EXPECT_EQ(code_of(check_csr(ber, kAll)), ErrorCode::csr_invalid);
+}
+
 TEST(CheckCsr, KeyTypeOutsidePolicyIsNotAllowed) {
     EvpPkeyPtr key = make_key_of(KeyType::p256);
     const Bytes der = csr_der(make_csr(key.get()).get());
