@@ -32,7 +32,8 @@ namespace {
 auto with(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 bool is_parse_error(const error_code& ec) {
-    if (ec.category() != bhttp::make_error_code(bhttp::error::end_of_stream).category()) return false;
+    if (ec.category() != bhttp::make_error_code(bhttp::error::end_of_stream).category())
+        return false;
     return ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
 }
 
@@ -48,7 +49,7 @@ bool safe_field(std::string_view name, std::string_view value) {
 }  // namespace
 
 class Connection : public std::enable_shared_from_this<Connection> {
-public:
+  public:
     Connection(ServerState& state, ListenerState& listener, tcp::socket socket)
         : state_(state), listener_(listener) {
         error_code ec;
@@ -74,12 +75,13 @@ public:
         if (!busy_) lowest().cancel();
     }
 
-private:
+  private:
     template <class Stream>
     asio::awaitable<void> serve(Stream& stream);
     template <class Stream>
     asio::awaitable<void> respond(Stream& stream, Response response, std::string_view method,
-                                  std::string_view path, SteadyClock::time_point started, bool keep_alive);
+                                  std::string_view path, SteadyClock::time_point started,
+                                  bool keep_alive);
     void log_line(const std::string& line) { state_.log(line); }
 
     ServerState& state_;
@@ -106,7 +108,8 @@ asio::awaitable<void> Connection::run() {
 
     SSL* ssl = tls_->native_handle();
     if (!set_verify_time(ssl, state_.clock.now())) {
-        log_line(format_event_log("tls_handshake_failed", listener_.config.name, remote_, "set_verify_time"));
+        log_line(format_event_log("tls_handshake_failed", listener_.config.name, remote_,
+                                  "set_verify_time"));
         co_return;
     }
     error_code ec;
@@ -115,15 +118,18 @@ asio::awaitable<void> Connection::run() {
     if (ec) {
         if (ec != asio::error::operation_aborted) {
             std::string reason = handshake_failure_reason(ssl);
-            if (reason.empty()) reason = ec == beast::error::timeout ? std::string("timeout") : ec.message();
-            log_line(format_event_log("tls_handshake_failed", listener_.config.name, remote_, reason));
+            if (reason.empty())
+                reason = ec == beast::error::timeout ? std::string("timeout") : ec.message();
+            log_line(
+                format_event_log("tls_handshake_failed", listener_.config.name, remote_, reason));
         }
         co_return;
     }
     peer_ = verified_peer_certificate(ssl);
     co_await serve(*tls_);
     // close_notify, bounded: the peer may never answer it.
-    lowest().expires_after(std::min<std::chrono::milliseconds>(t.tls_handshake, std::chrono::seconds(1)));
+    lowest().expires_after(
+        std::min<std::chrono::milliseconds>(t.tls_handshake, std::chrono::seconds(1)));
     co_await tls_->async_shutdown(with(ec));
 }
 
@@ -154,13 +160,14 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
         lowest().expires_after(t.header);
         co_await bhttp::async_read_header(stream, buffer, parser, with(ec));
         if (ec == bhttp::error::header_limit) {
-            co_await respond(stream, Response::problem_with_status(ErrorCode::request_too_large, 431, Lang::ja),
-                             "-", "-", started, false);
+            co_await respond(
+                stream, Response::problem_with_status(ErrorCode::request_too_large, 431, Lang::ja),
+                "-", "-", started, false);
             co_return;
         }
         if (is_parse_error(ec)) {
-            co_await respond(stream, Response::problem(ErrorCode::invalid_request, Lang::ja), "-", "-", started,
-                             false);
+            co_await respond(stream, Response::problem(ErrorCode::invalid_request, Lang::ja), "-",
+                             "-", started, false);
             co_return;
         }
         if (ec) co_return;
@@ -173,18 +180,22 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
         request.listener = listener_.config.name;
         request.tls = tls_.has_value();
         request.client_certificate = peer_;
-        for (const auto& field : msg) request.headers.add(std::string(field.name_string()), std::string(field.value()));
+        for (const auto& field : msg)
+            request.headers.add(std::string(field.name_string()), std::string(field.value()));
         if (!parse_target(request.target, request)) {
-            co_await respond(stream, Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
+            co_await respond(stream,
+                             Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
                              request.method, "-", started, false);
             co_return;
         }
 
         RouteMatch match = state_.router.match(request.method, request.path);
         std::size_t body_limit = limits.body_bytes;
-        if (match.kind == RouteMatch::Kind::found && match.max_body_bytes != 0) body_limit = match.max_body_bytes;
+        if (match.kind == RouteMatch::Kind::found && match.max_body_bytes != 0)
+            body_limit = match.max_body_bytes;
         const auto too_large = [&] {
-            return respond(stream, Response::problem(ErrorCode::request_too_large, preferred_lang(request)),
+            return respond(stream,
+                           Response::problem(ErrorCode::request_too_large, preferred_lang(request)),
                            request.method, request.path, started, false);
         };
         if (auto length = parser.content_length(); length && *length > body_limit) {
@@ -197,7 +208,8 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
             if (expect && iequals(*expect, "100-continue")) {
                 static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
                 lowest().expires_after(t.body);
-                co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), with(ec));
+                co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                           with(ec));
                 if (ec) co_return;
             }
             lowest().expires_after(t.body);
@@ -207,8 +219,9 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
                 co_return;
             }
             if (is_parse_error(ec)) {
-                co_await respond(stream, Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
-                                 request.method, request.path, started, false);
+                co_await respond(
+                    stream, Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
+                    request.method, request.path, started, false);
                 co_return;
             }
             if (ec) co_return;
@@ -225,9 +238,11 @@ asio::awaitable<void> Connection::serve(Stream& stream) {
 }
 
 template <class Stream>
-asio::awaitable<void> Connection::respond(Stream& stream, Response response, std::string_view method,
-                                          std::string_view path, SteadyClock::time_point started, bool keep_alive) {
-    if (response.status < 100 || response.status > 599) response = Response::problem(ErrorCode::internal_error, Lang::ja);
+asio::awaitable<void> Connection::respond(Stream& stream, Response response,
+                                          std::string_view method, std::string_view path,
+                                          SteadyClock::time_point started, bool keep_alive) {
+    if (response.status < 100 || response.status > 599)
+        response = Response::problem(ErrorCode::internal_error, Lang::ja);
     add_default_headers(response, tls_.has_value());
 
     bhttp::response<bhttp::string_body> out;
@@ -254,7 +269,8 @@ asio::awaitable<void> Connection::respond(Stream& stream, Response response, std
     error_code ec;
     lowest().expires_after(state_.config.timeouts.body);
     co_await bhttp::async_write(stream, out, with(ec));
-    const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
+    const auto duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
     log_line(format_request_log({listener_.config.name, method, path, s, duration, remote_}));
     if (ec) closing_ = true;
 }

@@ -14,13 +14,14 @@ std::string_view trim(std::string_view s) {
 
 bool token_char(unsigned char c) {
     if (c <= 0x20 || c >= 0x7f) return false;
-    return std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) == std::string_view::npos;
+    return std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) ==
+           std::string_view::npos;
 }
 
 // RFC 6265 cookie-octet: no CTLs, whitespace, DQUOTE, comma, semicolon or backslash.
 bool cookie_octet(unsigned char c) {
-    return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
-           (c >= 0x5d && c <= 0x7e);
+    return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
+           (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
 }
 
 bool attribute_safe(std::string_view s) {
@@ -51,7 +52,8 @@ std::optional<std::string> cookie(const Request& request, std::string_view name)
     return std::nullopt;
 }
 
-std::string set_cookie_value(std::string_view name, std::string_view value, const CookieOptions& o) {
+std::string set_cookie_value(std::string_view name, std::string_view value,
+                             const CookieOptions& o) {
     if (name.empty()) return {};
     for (unsigned char c : name) {
         if (!token_char(c)) return {};
@@ -63,7 +65,8 @@ std::string set_cookie_value(std::string_view name, std::string_view value, cons
     std::string out;
     out.append(name).append("=").append(value);
     if (!o.path.empty()) out.append("; Path=").append(o.path);
-    if (o.max_age) out.append("; Max-Age=").append(std::to_string(std::max<long long>(0, o.max_age->count())));
+    if (o.max_age)
+        out.append("; Max-Age=").append(std::to_string(std::max<long long>(0, o.max_age->count())));
     if (o.secure) out.append("; Secure");
     if (o.http_only) out.append("; HttpOnly");
     if (!o.same_site.empty()) out.append("; SameSite=").append(o.same_site);

@@ -23,6 +23,7 @@ struct CookieOptions {
 
 // "name=value; Path=/; Max-Age=…; Secure; HttpOnly; SameSite=Strict". Returns "" when the
 // name or value has a character a cookie may not carry (then nothing should be sent).
-std::string set_cookie_value(std::string_view name, std::string_view value, const CookieOptions& options = {});
+std::string set_cookie_value(std::string_view name, std::string_view value,
+                             const CookieOptions& options = {});
 
 }  // namespace kakuin::http

@@ -12,7 +12,7 @@ namespace kakuin::http {
 bool iequals(std::string_view a, std::string_view b);
 
 class Headers {
-public:
+  public:
     using Field = std::pair<std::string, std::string>;
 
     // The first field of that name, if any.
@@ -27,7 +27,7 @@ public:
     const std::vector<Field>& fields() const { return fields_; }
     bool empty() const { return fields_.empty(); }
 
-private:
+  private:
     std::vector<Field> fields_;
 };
 

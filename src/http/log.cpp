@@ -40,15 +40,16 @@ std::string log_value(std::string_view v) {
 }
 
 std::string format_request_log(const RequestLogEntry& e) {
-    return fmt::format("event=request listener={} method={} path={} status={} duration_ms={:.3f} remote={}",
-                       log_value(e.listener), log_value(e.method), log_value(e.path), e.status,
-                       static_cast<double>(e.duration.count()) / 1000.0, log_value(e.remote_address));
+    return fmt::format(
+        "event=request listener={} method={} path={} status={} duration_ms={:.3f} remote={}",
+        log_value(e.listener), log_value(e.method), log_value(e.path), e.status,
+        static_cast<double>(e.duration.count()) / 1000.0, log_value(e.remote_address));
 }
 
-std::string format_event_log(std::string_view event, std::string_view listener, std::string_view remote,
-                             std::string_view reason) {
-    return fmt::format("event={} listener={} remote={} reason={}", log_value(event), log_value(listener),
-                       log_value(remote), log_value(reason));
+std::string format_event_log(std::string_view event, std::string_view listener,
+                             std::string_view remote, std::string_view reason) {
+    return fmt::format("event={} listener={} remote={} reason={}", log_value(event),
+                       log_value(listener), log_value(remote), log_value(reason));
 }
 
 }  // namespace kakuin::http

@@ -24,7 +24,8 @@ struct RequestLogEntry {
     std::string_view remote_address;
 };
 
-// event=request listener=https method=GET path=/api/v1/users status=200 duration_ms=1.234 remote=127.0.0.1
+// event=request listener=https method=GET path=/api/v1/users status=200 duration_ms=1.234
+// remote=127.0.0.1
 std::string format_request_log(const RequestLogEntry& entry);
 // event=<event> listener=<listener> remote=<remote> reason="<reason>"
 std::string format_event_log(std::string_view event, std::string_view listener,

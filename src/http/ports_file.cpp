@@ -18,7 +18,8 @@ Status write_ports_json(const std::string& path, const BoundPorts& ports) {
     const std::string tmp = path + ".tmp";
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
     if (f == nullptr) {
-        return make_error(ErrorCode::internal_error, "cannot create " + tmp + ": " + std::strerror(errno));
+        return make_error(ErrorCode::internal_error,
+                          "cannot create " + tmp + ": " + std::strerror(errno));
     }
     const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
     const bool closed = std::fclose(f) == 0;
@@ -28,7 +29,8 @@ Status write_ports_json(const std::string& path, const BoundPorts& ports) {
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         std::remove(tmp.c_str());
-        return make_error(ErrorCode::internal_error, "cannot rename to " + path + ": " + std::strerror(errno));
+        return make_error(ErrorCode::internal_error,
+                          "cannot rename to " + path + ": " + std::strerror(errno));
     }
     return {};
 }

@@ -81,7 +81,8 @@ bool parse_target(std::string_view target, Request& out) {
         auto eq = item.find('=');
         std::string key, value;
         if (!percent_decode(item.substr(0, eq), key, true)) return false;
-        if (eq != std::string_view::npos && !percent_decode(item.substr(eq + 1), value, true)) return false;
+        if (eq != std::string_view::npos && !percent_decode(item.substr(eq + 1), value, true))
+            return false;
         out.query.emplace_back(std::move(key), std::move(value));
     }
     return true;

@@ -31,7 +31,7 @@ struct Request {
     std::string method;  // as sent, e.g. "GET"
     std::string target;  // as sent, with the query string
     std::string path;    // target without the query string, still percent-encoded
-    std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+    std::vector<std::pair<std::string, std::string>> query;       // decoded, in order
     std::map<std::string, std::string, std::less<>> path_params;  // decoded; set by Router
     Headers headers;
     std::string body;  // never larger than the route's limit
@@ -40,7 +40,9 @@ struct Request {
     bool tls = false;
     std::optional<ClientCertificate> client_certificate;
 
-    std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
+    std::optional<std::string_view> header(std::string_view name) const {
+        return headers.get(name);
+    }
     // The first value of a query parameter.
     std::optional<std::string_view> query_param(std::string_view name) const;
     // A parameter of the matched route pattern; empty when absent.

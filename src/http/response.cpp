@@ -15,7 +15,8 @@ Response Response::json_text(std::string serialized, int status) {
 }
 
 namespace {
-Response make_problem(ErrorCode code, int status, Lang lang, std::string_view detail, std::string_view detail_ja) {
+Response make_problem(ErrorCode code, int status, Lang lang, std::string_view detail,
+                      std::string_view detail_ja) {
     const bool en = lang == Lang::en;
     std::string_view title = en ? error_message_en(code) : error_message_ja(code);
     std::string_view shown = title;
@@ -34,7 +35,8 @@ Response make_problem(ErrorCode code, int status, Lang lang, std::string_view de
 }
 }  // namespace
 
-Response Response::problem(ErrorCode code, Lang lang, std::string_view detail, std::string_view detail_ja) {
+Response Response::problem(ErrorCode code, Lang lang, std::string_view detail,
+                           std::string_view detail_ja) {
     return make_problem(code, error_http_status(code), lang, detail, detail_ja);
 }
 

@@ -22,8 +22,10 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
-void Router::add(std::string method, std::string_view pattern, Handler handler, RouteOptions options) {
-    if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route must start with /");
+void Router::add(std::string method, std::string_view pattern, Handler handler,
+                 RouteOptions options) {
+    if (pattern.empty() || pattern.front() != '/')
+        throw std::invalid_argument("route must start with /");
     Route route{std::move(method), {}, std::move(handler), options};
     auto parts = split_path(pattern);
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -32,13 +34,15 @@ void Router::add(std::string method, std::string_view pattern, Handler handler, 
             auto name = part.substr(1, part.size() - 2);
             if (name.size() > 3 && name.substr(name.size() - 3) == "...") {
                 if (i + 1 != parts.size()) throw std::invalid_argument("{name...} must be last");
-                route.segments.push_back({Segment::Kind::rest, std::string(name.substr(0, name.size() - 3))});
+                route.segments.push_back(
+                    {Segment::Kind::rest, std::string(name.substr(0, name.size() - 3))});
             } else {
                 if (name.empty()) throw std::invalid_argument("empty parameter name");
                 route.segments.push_back({Segment::Kind::param, std::string(name)});
             }
         } else {
-            if (part.find_first_of("{}") != std::string_view::npos) throw std::invalid_argument("bad segment");
+            if (part.find_first_of("{}") != std::string_view::npos)
+                throw std::invalid_argument("bad segment");
             route.segments.push_back({Segment::Kind::literal, std::string(part)});
         }
     }
@@ -75,7 +79,8 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
         if (!ok) continue;
         rank.push_back(has_rest ? 0 : 1);
 
-        const bool method_ok = route.method == method || (method == "HEAD" && route.method == "GET");
+        const bool method_ok =
+            route.method == method || (method == "HEAD" && route.method == "GET");
         if (!method_ok) {
             if (allow.find(route.method) == std::string::npos) {
                 if (!allow.empty()) allow += ", ";

@@ -33,14 +33,21 @@ struct RouteMatch {
 };
 
 class Router {
-public:
+  public:
     // Throws std::invalid_argument on a malformed pattern (a programming error at startup).
-    void add(std::string method, std::string_view pattern, Handler handler, RouteOptions options = {});
+    void add(std::string method, std::string_view pattern, Handler handler,
+             RouteOptions options = {});
     void get(std::string_view p, Handler h, RouteOptions o = {}) { add("GET", p, std::move(h), o); }
-    void post(std::string_view p, Handler h, RouteOptions o = {}) { add("POST", p, std::move(h), o); }
+    void post(std::string_view p, Handler h, RouteOptions o = {}) {
+        add("POST", p, std::move(h), o);
+    }
     void put(std::string_view p, Handler h, RouteOptions o = {}) { add("PUT", p, std::move(h), o); }
-    void patch(std::string_view p, Handler h, RouteOptions o = {}) { add("PATCH", p, std::move(h), o); }
-    void del(std::string_view p, Handler h, RouteOptions o = {}) { add("DELETE", p, std::move(h), o); }
+    void patch(std::string_view p, Handler h, RouteOptions o = {}) {
+        add("PATCH", p, std::move(h), o);
+    }
+    void del(std::string_view p, Handler h, RouteOptions o = {}) {
+        add("DELETE", p, std::move(h), o);
+    }
 
     // The most specific pattern (literal segments before parameters, left to right) among
     // those that match the path and accept the method wins. HEAD falls back to GET.
@@ -50,7 +57,7 @@ public:
     // handler that throws yields 500 internal_error (the exception text is not shown).
     Response dispatch(Request& request, RouteMatch match) const;
 
-private:
+  private:
     struct Segment {
         enum class Kind { literal, param, rest } kind;
         std::string text;  // literal text or parameter name

@@ -15,10 +15,10 @@
 
 namespace kakuin::http {
 
-using detail::asio::awaitable;
 using detail::ListenerState;
 using detail::ServerState;
 using detail::tcp;
+using detail::asio::awaitable;
 namespace asio = boost::asio;
 
 namespace {
@@ -32,22 +32,26 @@ awaitable<void> accept_loop(ServerState& state, ListenerState& listener) {
         if (ec) {
             // E.g. out of file descriptors: say so, and do not spin.
             state.log(format_event_log("accept_failed", listener.config.name, "-", ec.message()));
-            asio::steady_timer pause(listener.acceptor->get_executor(), std::chrono::milliseconds(100));
+            asio::steady_timer pause(listener.acceptor->get_executor(),
+                                     std::chrono::milliseconds(100));
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
         if (state.stopping) continue;  // the socket closes as it goes out of scope
         if (state.connection_count() >= state.config.limits.max_connections) {
-            state.log(format_event_log("connection_refused", listener.config.name, "-", "max_connections"));
+            state.log(format_event_log("connection_refused", listener.config.name, "-",
+                                       "max_connections"));
             continue;
         }
         detail::start_connection(state, listener, std::move(socket));
     }
 }
 
-Error listen_error(const ListenerConfig& l, const std::string& what, const boost::system::error_code& ec) {
+Error listen_error(const ListenerConfig& l, const std::string& what,
+                   const boost::system::error_code& ec) {
     return make_error(ErrorCode::config_invalid, "listener " + l.name + " (" + l.address + ":" +
-                                                     std::to_string(l.port) + "): " + what + ": " + ec.message());
+                                                     std::to_string(l.port) + "): " + what + ": " +
+                                                     ec.message());
 }
 
 }  // namespace
@@ -62,9 +66,11 @@ struct Server::Impl {
     bool stopped = false;
 
     Result<asio::ssl::context*> tls_context(TlsMode mode) {
-        auto& slot = mode == TlsMode::client_cert_required ? state.client_cert_tls : state.server_only_tls;
+        auto& slot =
+            mode == TlsMode::client_cert_required ? state.client_cert_tls : state.server_only_tls;
         if (!slot) {
-            KAKUIN_TRY(auto ctx, make_server_tls_context(state.config.tls, mode == TlsMode::client_cert_required));
+            KAKUIN_TRY(auto ctx, make_server_tls_context(state.config.tls,
+                                                         mode == TlsMode::client_cert_required));
             slot = std::make_unique<asio::ssl::context>(ctx.release());  // takes ownership
         }
         return slot.get();
@@ -80,13 +86,16 @@ Result<BoundPorts> Server::start() {
     std::lock_guard lock(impl_->lifecycle_mu);
     if (impl_->started) return make_error(ErrorCode::internal_error, "Server::start called twice");
     ServerState& s = impl_->state;
-    if (s.config.listeners.empty()) return make_error(ErrorCode::config_invalid, "no listener configured");
-    if (s.config.threads < 1) return make_error(ErrorCode::config_invalid, "threads must be at least 1");
+    if (s.config.listeners.empty())
+        return make_error(ErrorCode::config_invalid, "no listener configured");
+    if (s.config.threads < 1)
+        return make_error(ErrorCode::config_invalid, "threads must be at least 1");
 
     std::set<std::string> names;
     for (const auto& l : s.config.listeners) {
         if (l.name.empty() || !names.insert(l.name).second) {
-            return make_error(ErrorCode::config_invalid, "listener names must be unique and non-empty");
+            return make_error(ErrorCode::config_invalid,
+                              "listener names must be unique and non-empty");
         }
         auto state = std::make_unique<ListenerState>();
         state->config = l;
@@ -100,9 +109,11 @@ Result<BoundPorts> Server::start() {
         state->acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(s.ioc));
         auto& acceptor = *state->acceptor;
         if (acceptor.open(endpoint.protocol(), ec); ec) return listen_error(l, "open", ec);
-        if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) return listen_error(l, "reuse_address", ec);
+        if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec)
+            return listen_error(l, "reuse_address", ec);
         if (acceptor.bind(endpoint, ec); ec) return listen_error(l, "bind", ec);
-        if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) return listen_error(l, "listen", ec);
+        if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec)
+            return listen_error(l, "listen", ec);
         auto bound = acceptor.local_endpoint(ec);
         if (ec) return listen_error(l, "local_endpoint", ec);
         impl_->ports[l.name] = bound.port();
@@ -110,9 +121,11 @@ Result<BoundPorts> Server::start() {
     }
 
     for (auto& listener : s.listeners) {
-        asio::co_spawn(listener->acceptor->get_executor(), accept_loop(s, *listener), [&s](std::exception_ptr e) {
-            if (e) s.log(format_event_log("accept_loop_failed", "-", "-", "exception"));
-        });
+        asio::co_spawn(listener->acceptor->get_executor(), accept_loop(s, *listener),
+                       [&s](std::exception_ptr e) {
+                           if (e)
+                               s.log(format_event_log("accept_loop_failed", "-", "-", "exception"));
+                       });
     }
     for (int i = 0; i < s.config.threads; ++i) {
         impl_->threads.emplace_back([&s] {
@@ -157,7 +170,8 @@ void Server::stop() {
     live.clear();
     {
         std::unique_lock registry(s.mu);
-        s.cv.wait_for(registry, s.config.timeouts.graceful_stop, [&s] { return s.connections.empty(); });
+        s.cv.wait_for(registry, s.config.timeouts.graceful_stop,
+                      [&s] { return s.connections.empty(); });
     }
     s.ioc.stop();
     for (auto& t : impl_->threads) t.join();

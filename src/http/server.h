@@ -38,10 +38,11 @@ struct TlsMaterial {
 
 struct Timeouts {
     std::chrono::milliseconds tls_handshake{10'000};
-    std::chrono::milliseconds header{10'000};    // from the first byte to the end of the header
-    std::chrono::milliseconds body{30'000};      // the body, and writing the response
+    std::chrono::milliseconds header{10'000};  // from the first byte to the end of the header
+    std::chrono::milliseconds body{30'000};    // the body, and writing the response
     std::chrono::milliseconds keep_alive_idle{60'000};  // between requests
-    std::chrono::milliseconds graceful_stop{10'000};    // stop() waits this long for in-flight requests
+    std::chrono::milliseconds graceful_stop{
+        10'000};  // stop() waits this long for in-flight requests
 };
 
 struct Limits {
@@ -69,7 +70,7 @@ using BoundPorts = std::map<std::string, std::uint16_t>;
 // Handlers run on the I/O threads (`threads`), one request per connection at a time; a
 // handler that blocks holds one of those threads.
 class Server {
-public:
+  public:
     // `router` and `clock` must outlive the server. The clock drives client-certificate
     // verification (X509_VERIFY_PARAM_set_time at every handshake).
     Server(ServerConfig config, const Router& router, const Clock& clock);
@@ -89,7 +90,7 @@ public:
 
     BoundPorts ports() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

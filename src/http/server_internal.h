@@ -33,7 +33,10 @@ struct ListenerState {
 // the acceptors before the io_context.
 struct ServerState {
     ServerState(ServerConfig c, const Router& r, const Clock& cl)
-        : config(std::move(c)), router(r), clock(cl), log(config.log ? config.log : stderr_log_sink()) {}
+        : config(std::move(c)),
+          router(r),
+          clock(cl),
+          log(config.log ? config.log : stderr_log_sink()) {}
 
     const ServerConfig config;
     const Router& router;

@@ -14,12 +14,15 @@ namespace fs = std::filesystem;
 namespace {
 
 bool safe_relative(std::string_view relative) {
-    if (relative.find('\\') != std::string_view::npos || relative.find('\0') != std::string_view::npos) return false;
+    if (relative.find('\\') != std::string_view::npos ||
+        relative.find('\0') != std::string_view::npos)
+        return false;
     while (!relative.empty()) {
         auto slash = relative.find('/');
         auto segment = relative.substr(0, slash);
-        relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
-        if (segment.empty()) continue;  // "a//b" or a trailing '/'
+        relative =
+            slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
+        if (segment.empty()) continue;             // "a//b" or a trailing '/'
         if (segment.front() == '.') return false;  // ".", "..", hidden files
     }
     return true;
@@ -36,7 +39,8 @@ bool within(const fs::path& root, const fs::path& p) {
 
 }  // namespace
 
-StaticFiles::StaticFiles(fs::path root, std::size_t max_file_bytes) : max_file_bytes_(max_file_bytes) {
+StaticFiles::StaticFiles(fs::path root, std::size_t max_file_bytes)
+    : max_file_bytes_(max_file_bytes) {
     std::error_code ec;
     root_ = fs::canonical(root, ec);
     if (ec) root_ = fs::absolute(root).lexically_normal();
@@ -74,7 +78,8 @@ Response StaticFiles::serve(const Request& request, std::string_view relative) c
     if (!safe_relative(relative)) return not_found();
 
     std::error_code ec;
-    fs::path path = fs::weakly_canonical(root_ / fs::path(std::string(relative)).relative_path(), ec);
+    fs::path path =
+        fs::weakly_canonical(root_ / fs::path(std::string(relative)).relative_path(), ec);
     if (ec || !within(root_, path)) return not_found();
     if (fs::is_directory(path, ec)) path /= "index.html";
     path = fs::canonical(path, ec);  // resolves a symlinked index.html too
@@ -98,7 +103,8 @@ Response StaticFiles::serve(const Request& request, std::string_view relative) c
     if (!in.read(data.data(), static_cast<std::streamsize>(size))) {
         return Response::problem(ErrorCode::internal_error, lang);
     }
-    auto r = Response::bytes(std::string(content_type_for(path.extension().string())), std::move(data));
+    auto r =
+        Response::bytes(std::string(content_type_for(path.extension().string())), std::move(data));
     r.headers.set("ETag", etag);
     r.headers.set("Cache-Control", "no-cache");
     return r;

@@ -12,7 +12,7 @@
 namespace kakuin::http {
 
 class StaticFiles {
-public:
+  public:
     // `root` must exist; files larger than `max_file_bytes` are not served.
     explicit StaticFiles(std::filesystem::path root, std::size_t max_file_bytes = 16 * 1024 * 1024);
 
@@ -28,7 +28,7 @@ public:
     // "text/html; charset=utf-8" for ".html", ...; application/octet-stream when unknown.
     static std::string_view content_type_for(std::string_view extension);
 
-private:
+  private:
     std::filesystem::path root_;  // canonical
     std::size_t max_file_bytes_;
 };

@@ -51,9 +51,11 @@ Result<std::vector<X509Ptr>> read_certificates(const std::string& pem, const cha
     while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x);
     // The loop ends with PEM_R_NO_START_LINE at the end of the text: expected.
     unsigned long last = ERR_peek_last_error();
-    if (ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE) ERR_clear_error();
+    if (ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE)
+        ERR_clear_error();
     if (ERR_peek_error() != 0) return tls_error(std::string("reading ") + what);
-    if (out.empty()) return make_error(ErrorCode::config_invalid, std::string("no certificate in ") + what);
+    if (out.empty())
+        return make_error(ErrorCode::config_invalid, std::string("no certificate in ") + what);
     return out;
 }
 
@@ -65,23 +67,30 @@ int passphrase_callback(char* buf, int size, int /*rwflag*/, void* u) {
 }
 
 Status configure_common(SSL_CTX* ctx) {
-    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) return tls_error("SSL_CTX_set_min_proto_version");
-    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
+        return tls_error("SSL_CTX_set_min_proto_version");
+    SSL_CTX_set_options(
+        ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     // TLS 1.2: forward secrecy and AEAD only. TLS 1.3 suites are all AEAD: OpenSSL's default list.
     static const char kTls12Ciphers[] =
         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
         "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
         "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-    if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) return tls_error("SSL_CTX_set_cipher_list");
-    if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1) return tls_error("SSL_CTX_set1_groups_list");
+    if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1)
+        return tls_error("SSL_CTX_set_cipher_list");
+    if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1)
+        return tls_error("SSL_CTX_set1_groups_list");
     return {};
 }
 
 Status load_server_identity(SSL_CTX* ctx, const TlsMaterial& m) {
-    KAKUIN_TRY(auto chain, read_certificates(m.certificate_chain_pem, "the server certificate chain"));
-    if (SSL_CTX_use_certificate(ctx, chain[0].get()) != 1) return tls_error("SSL_CTX_use_certificate");
+    KAKUIN_TRY(auto chain,
+               read_certificates(m.certificate_chain_pem, "the server certificate chain"));
+    if (SSL_CTX_use_certificate(ctx, chain[0].get()) != 1)
+        return tls_error("SSL_CTX_use_certificate");
     for (std::size_t i = 1; i < chain.size(); ++i) {
-        if (SSL_CTX_add1_chain_cert(ctx, chain[i].get()) != 1) return tls_error("SSL_CTX_add1_chain_cert");
+        if (SSL_CTX_add1_chain_cert(ctx, chain[i].get()) != 1)
+            return tls_error("SSL_CTX_add1_chain_cert");
     }
     auto bio = memory_bio(m.private_key_pem);
     if (!bio) return tls_error("BIO_new_mem_buf");
@@ -90,7 +99,8 @@ Status load_server_identity(SSL_CTX* ctx, const TlsMaterial& m) {
     OPENSSL_cleanse(pass.data(), pass.size());
     if (!key) return tls_error("reading the server private key (wrong passphrase?)");
     if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) return tls_error("SSL_CTX_use_PrivateKey");
-    if (SSL_CTX_check_private_key(ctx) != 1) return tls_error("the server key does not match its certificate");
+    if (SSL_CTX_check_private_key(ctx) != 1)
+        return tls_error("the server key does not match its certificate");
     return {};
 }
 
@@ -116,7 +126,8 @@ Status require_client_certificates(SSL_CTX* ctx, const TlsMaterial& m) {
 
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
     // The issuing CA alone is a trust anchor: the root need not be configured.
-    if (X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_X509_STRICT) != 1 ||
+    if (X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_X509_STRICT) !=
+            1 ||
         X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_CLIENT) != 1) {
         return tls_error("X509_VERIFY_PARAM");
     }
@@ -217,7 +228,8 @@ std::optional<ClientCertificate> verified_peer_certificate(SSL* ssl) {
 
 std::string handshake_failure_reason(SSL* ssl) {
     long v = SSL_get_verify_result(ssl);
-    if (v != X509_V_OK) return std::string("certificate verify: ") + X509_verify_cert_error_string(v);
+    if (v != X509_V_OK)
+        return std::string("certificate verify: ") + X509_verify_cert_error_string(v);
     return {};
 }
 

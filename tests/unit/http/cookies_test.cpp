@@ -22,10 +22,12 @@ TEST(Cookie, FindsTheNamedCookie) {
 }
 
 TEST(SetCookie, SecureDefaults) {
-    EXPECT_EQ(set_cookie_value("kakuin_session", "abc"), "kakuin_session=abc; Path=/; Secure; HttpOnly; SameSite=Strict");
+    EXPECT_EQ(set_cookie_value("kakuin_session", "abc"),
+              "kakuin_session=abc; Path=/; Secure; HttpOnly; SameSite=Strict");
     CookieOptions del;
     del.max_age = std::chrono::seconds(0);
-    EXPECT_EQ(set_cookie_value("s", "", del), "s=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+    EXPECT_EQ(set_cookie_value("s", "", del),
+              "s=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
 }
 
 TEST(SetCookie, RefusesInjection) {

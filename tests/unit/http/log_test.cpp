@@ -6,9 +6,11 @@ namespace kakuin::http {
 namespace {
 
 TEST(RequestLog, OneLogfmtLine) {
-    auto line = format_request_log({"https", "GET", "/api/v1/users", 200, std::chrono::microseconds(1500), "127.0.0.1"});
+    auto line = format_request_log(
+        {"https", "GET", "/api/v1/users", 200, std::chrono::microseconds(1500), "127.0.0.1"});
     EXPECT_EQ(line,
-              "event=request listener=https method=GET path=/api/v1/users status=200 duration_ms=1.500 remote=127.0.0.1");
+              "event=request listener=https method=GET path=/api/v1/users status=200 "
+              "duration_ms=1.500 remote=127.0.0.1");
 }
 
 TEST(RequestLog, ValuesAreQuotedAndEscaped) {

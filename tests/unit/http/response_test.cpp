@@ -8,7 +8,9 @@
 namespace kakuin::http {
 namespace {
 
-boost::json::object parse_object(const std::string& body) { return boost::json::parse(body).as_object(); }
+boost::json::object parse_object(const std::string& body) {
+    return boost::json::parse(body).as_object();
+}
 
 TEST(Problem, JapaneseByDefault) {
     auto r = Response::problem(ErrorCode::pin_incorrect, Lang::ja);
@@ -24,18 +26,21 @@ TEST(Problem, JapaneseByDefault) {
 }
 
 TEST(Problem, EnglishAndSpecificDetails) {
-    auto en = Response::problem(make_error(ErrorCode::csr_invalid, "bad base64 at line 3", "3行目が不正です"), Lang::en);
+    auto en = Response::problem(
+        make_error(ErrorCode::csr_invalid, "bad base64 at line 3", "3行目が不正です"), Lang::en);
     auto o = parse_object(en.body);
     EXPECT_EQ(en.status, 400);
     EXPECT_EQ(o.at("title").as_string(), "The CSR is malformed.");
     EXPECT_EQ(o.at("detail").as_string(), "bad base64 at line 3");
 
-    auto ja = Response::problem(make_error(ErrorCode::csr_invalid, "bad base64 at line 3", "3行目が不正です"), Lang::ja);
+    auto ja = Response::problem(
+        make_error(ErrorCode::csr_invalid, "bad base64 at line 3", "3行目が不正です"), Lang::ja);
     EXPECT_EQ(parse_object(ja.body).at("detail").as_string(), "3行目が不正です");
 }
 
 TEST(Problem, ServerErrorDetailIsNeverShown) {
-    auto r = Response::problem(make_error(ErrorCode::storage_failure, "sqlite: disk I/O error at /var/lib/x"), Lang::en);
+    auto r = Response::problem(
+        make_error(ErrorCode::storage_failure, "sqlite: disk I/O error at /var/lib/x"), Lang::en);
     EXPECT_EQ(r.status, 503);
     EXPECT_EQ(r.body.find("sqlite"), std::string::npos);
 }

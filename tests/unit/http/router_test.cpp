@@ -11,7 +11,8 @@ Handler text(std::string s) {
     return [s](const Request&) { return Response::bytes("text/plain", s); };
 }
 
-Response call(const Router& router, const std::string& method, const std::string& target, Request* out = nullptr) {
+Response call(const Router& router, const std::string& method, const std::string& target,
+              Request* out = nullptr) {
     Request req;
     req.method = method;
     EXPECT_TRUE(parse_target(target, req));

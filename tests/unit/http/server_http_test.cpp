@@ -24,7 +24,7 @@ using testing::RawClient;
 using testing::TempDir;
 
 class PlainServerTest : public ::testing::Test {
-protected:
+  protected:
     PlainServerTest() {
         router.get("/api/v1/users/{user_id}", [](const Request& r) {
             boost::json::object o;
@@ -36,11 +36,21 @@ protected:
             return Response::json(o);
         });
         router.del("/api/v1/users", [](const Request&) { return Response::no_content(); });
-        router.post("/small", [](const Request& r) { return Response::bytes("text/plain", std::to_string(r.body.size())); },
-                    RouteOptions{100});
-        router.post("/large", [](const Request& r) { return Response::bytes("text/plain", std::to_string(r.body.size())); },
-                    RouteOptions{256 * 1024});
-        router.post("/default", [](const Request& r) { return Response::bytes("text/plain", std::to_string(r.body.size())); });
+        router.post(
+            "/small",
+            [](const Request& r) {
+                return Response::bytes("text/plain", std::to_string(r.body.size()));
+            },
+            RouteOptions{100});
+        router.post(
+            "/large",
+            [](const Request& r) {
+                return Response::bytes("text/plain", std::to_string(r.body.size()));
+            },
+            RouteOptions{256 * 1024});
+        router.post("/default", [](const Request& r) {
+            return Response::bytes("text/plain", std::to_string(r.body.size()));
+        });
         router.get("/override", [](const Request&) {
             auto r = Response::bytes("text/plain", "x");
             r.headers.set("Cache-Control", "max-age=60");
@@ -96,7 +106,8 @@ TEST_F(PlainServerTest, RoutesWithParametersAndSecurityHeaders) {
     EXPECT_EQ(header_value(r.headers, "Content-Type"), "application/json; charset=utf-8");
     EXPECT_EQ(header_value(r.headers, "X-Content-Type-Options"), "nosniff");
     EXPECT_EQ(header_value(r.headers, "Referrer-Policy"), "no-referrer");
-    EXPECT_EQ(header_value(r.headers, "Content-Security-Policy"), "default-src 'self'; frame-ancestors 'none'");
+    EXPECT_EQ(header_value(r.headers, "Content-Security-Policy"),
+              "default-src 'self'; frame-ancestors 'none'");
     EXPECT_EQ(header_value(r.headers, "Cache-Control"), "no-store");
     EXPECT_EQ(header_value(r.headers, "Strict-Transport-Security"), "");  // plain HTTP: meaningless
 }
@@ -131,7 +142,8 @@ TEST_F(PlainServerTest, NotFoundAndMethodNotAllowedAsProblems) {
 
     auto head = curl(dir, {"-I"}, url("/api/v1/users/x"));
     EXPECT_EQ(head.status, "200");
-    EXPECT_EQ(head.body.find("user_id"), std::string::npos);  // -I puts the headers there, never a body
+    EXPECT_EQ(head.body.find("user_id"),
+              std::string::npos);  // -I puts the headers there, never a body
     EXPECT_NE(header_value(head.headers, "Content-Length"), "0");
 }
 
@@ -150,7 +162,9 @@ TEST_F(PlainServerTest, BodyLimitsPerRoute) {
     EXPECT_EQ(boost::json::parse(big.body).at("code").as_string(), "request_too_large");
     EXPECT_EQ(header_value(big.headers, "Connection"), "close");
 
-    auto chunked = curl(dir, {"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + dir.file("200")}, url("/small"));
+    auto chunked =
+        curl(dir, {"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + dir.file("200")},
+             url("/small"));
     EXPECT_EQ(chunked.status, "413");
 
     auto over_default = curl(dir, {"--data-binary", "@" + dir.file("100k")}, url("/default"));
@@ -161,11 +175,13 @@ TEST_F(PlainServerTest, BodyLimitsPerRoute) {
     EXPECT_EQ(large.status, "200");
     EXPECT_EQ(large.body, "102400");
     auto large_chunked =
-        curl(dir, {"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + dir.file("100k")}, url("/large"));
+        curl(dir, {"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + dir.file("100k")},
+             url("/large"));
     EXPECT_EQ(large_chunked.body, "102400");
 
     // Expect: 100-continue gets its interim response, then the body is read.
-    auto cont = curl(dir, {"-H", "Expect: 100-continue", "--data-binary", "@" + dir.file("50")}, url("/default"));
+    auto cont = curl(dir, {"-H", "Expect: 100-continue", "--data-binary", "@" + dir.file("50")},
+                     url("/default"));
     EXPECT_EQ(cont.status, "200");
     EXPECT_EQ(cont.body, "50");
     EXPECT_NE(cont.headers.find("100 Continue"), std::string::npos);
@@ -191,8 +207,9 @@ TEST_F(PlainServerTest, MalformedRequestIs400) {
 TEST_F(PlainServerTest, KeepAliveServesPipelinedRequests) {
     start(config());
     RawClient c(ports.at("http"));
-    ASSERT_TRUE(c.send("GET /api/v1/users/a HTTP/1.1\r\nHost: x\r\n\r\n"
-                       "GET /api/v1/users/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    ASSERT_TRUE(
+        c.send("GET /api/v1/users/a HTTP/1.1\r\nHost: x\r\n\r\n"
+               "GET /api/v1/users/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     bool closed = false;
     auto out = c.read_all(3s, closed);
     EXPECT_TRUE(closed);
@@ -223,7 +240,8 @@ TEST_F(PlainServerTest, SlowClientsTimeOut) {
     EXPECT_EQ(timed_close(half_header), "");
 
     RawClient half_body(ports.at("http"));
-    ASSERT_TRUE(half_body.send("POST /default HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"));
+    ASSERT_TRUE(
+        half_body.send("POST /default HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"));
     EXPECT_EQ(timed_close(half_body), "");
 
     RawClient idle(ports.at("http"));
@@ -233,14 +251,17 @@ TEST_F(PlainServerTest, SlowClientsTimeOut) {
 
 TEST_F(PlainServerTest, LogsOneLinePerRequestWithoutQueryOrHeaders) {
     start(config());
-    auto r = curl(dir, {"-H", "Cookie: kakuin_session=SECRETTOKEN"}, url("/api/v1/users/riyousya?pin=987654"));
+    auto r = curl(dir, {"-H", "Cookie: kakuin_session=SECRETTOKEN"},
+                  url("/api/v1/users/riyousya?pin=987654"));
     ASSERT_EQ(r.status, "200");
     server->stop();
     bool found = false;
     for (const auto& line : logs.lines()) {
         EXPECT_EQ(line.find("987654"), std::string::npos) << line;
         EXPECT_EQ(line.find("SECRETTOKEN"), std::string::npos) << line;
-        if (line.find("event=request listener=http method=GET path=/api/v1/users/riyousya status=200") == 0) {
+        if (line.find(
+                "event=request listener=http method=GET path=/api/v1/users/riyousya status=200") ==
+            0) {
             found = true;
             EXPECT_NE(line.find("remote=127.0.0.1"), std::string::npos);
             EXPECT_NE(line.find("duration_ms="), std::string::npos);
@@ -344,7 +365,8 @@ TEST_F(PlainServerTest, BadConfigurationIsRefused) {
     EXPECT_EQ(third.start().error().code, ErrorCode::config_invalid);
 
     ServerConfig duplicate;
-    duplicate.listeners = {{"a", "127.0.0.1", 0, TlsMode::none}, {"a", "127.0.0.1", 0, TlsMode::none}};
+    duplicate.listeners = {{"a", "127.0.0.1", 0, TlsMode::none},
+                           {"a", "127.0.0.1", 0, TlsMode::none}};
     Server fourth(std::move(duplicate), r, clock);
     EXPECT_EQ(fourth.start().error().code, ErrorCode::config_invalid);
 

@@ -59,8 +59,10 @@ struct Pki {
           ca("kakuin test issuing CA", now - 86400, now + 10 * 365 * 86400),
           other_ca("someone else's CA", now - 86400, now + 10 * 365 * 86400),
           server(ca.issue_server(now - 86400, now + 365 * 86400, 2)),
-          client(ca.issue_client("00009876543 riyousya 1635", now - 3600, now + 30 * 86400, kClientSerial)),
-          stranger(other_ca.issue_client("00009876543 riyousya 1635", now - 3600, now + 30 * 86400, 7)) {
+          client(ca.issue_client("00009876543 riyousya 1635", now - 3600, now + 30 * 86400,
+                                 kClientSerial)),
+          stranger(
+              other_ca.issue_client("00009876543 riyousya 1635", now - 3600, now + 30 * 86400, 7)) {
         write_file(dir.file("ca.pem"), ca.pem());
         write_file(dir.file("client.pem"), client.cert_pem);
         write_file(dir.file("client.key"), client.key_pem);
@@ -82,7 +84,7 @@ Pki& pki() {
 }
 
 class TlsServerTest : public ::testing::Test {
-protected:
+  protected:
     TlsServerTest() : clock(from_unix(pki().now)) {
         router.get("/whoami", [](const Request& r) {
             boost::json::object o;
@@ -131,8 +133,8 @@ protected:
         return {"--cert", pki().dir.file(name + ".pem"), "--key", pki().dir.file(name + ".key")};
     }
     std::string s_client(const std::string& listener, const std::string& options) {
-        return "openssl s_client -connect 127.0.0.1:" + std::to_string(ports.at(listener)) + " -CAfile " +
-               shell_quote(pki().dir.file("ca.pem")) + " " + options + " </dev/null";
+        return "openssl s_client -connect 127.0.0.1:" + std::to_string(ports.at(listener)) +
+               " -CAfile " + shell_quote(pki().dir.file("ca.pem")) + " " + options + " </dev/null";
     }
 
     Router router;
@@ -216,7 +218,8 @@ TEST_F(TlsServerTest, OldProtocolsAndWeakCiphersAreRefused) {
     auto tls10 = run_command(s_client("https", "-tls1 -cipher 'DEFAULT@SECLEVEL=0'"));
     EXPECT_NE(tls10.exit_code, 0);
 
-    auto cbc = run_command(s_client("https", "-tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA256:AES128-SHA:@SECLEVEL=0'"));
+    auto cbc = run_command(
+        s_client("https", "-tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA256:AES128-SHA:@SECLEVEL=0'"));
     EXPECT_NE(cbc.exit_code, 0) << cbc.output;
 
     auto tls13 = run_command(s_client("https", "-tls1_3"));
@@ -232,9 +235,11 @@ TEST_F(TlsServerTest, SessionResumptionOnlyWithoutClientCertificates) {
     start(config());
     const auto session = dir.file("session.pem");
     const auto resume = [&](const std::string& listener, const std::string& extra) {
-        auto first = run_command(s_client(listener, "-tls1_2 -sess_out " + shell_quote(session) + " " + extra));
+        auto first = run_command(
+            s_client(listener, "-tls1_2 -sess_out " + shell_quote(session) + " " + extra));
         EXPECT_EQ(first.exit_code, 0) << first.output;
-        auto second = run_command(s_client(listener, "-tls1_2 -sess_in " + shell_quote(session) + " " + extra));
+        auto second = run_command(
+            s_client(listener, "-tls1_2 -sess_in " + shell_quote(session) + " " + extra));
         EXPECT_EQ(second.exit_code, 0) << second.output;
         return second.output.find("Reused, TLSv1.2") != std::string::npos;
     };
@@ -275,7 +280,8 @@ TEST_F(TlsServerTest, BadKeyMaterialIsAConfigError) {
     auto ra = a.start();
     ASSERT_FALSE(ra.ok());
     EXPECT_EQ(ra.error().code, ErrorCode::config_invalid);
-    EXPECT_EQ(ra.error().detail.find("wrong"), ra.error().detail.find("wrong passphrase?"));  // never the passphrase
+    EXPECT_EQ(ra.error().detail.find("wrong"),
+              ra.error().detail.find("wrong passphrase?"));  // never the passphrase
 
     auto mismatch = config();
     mismatch.tls.private_key_pem = pki().client.key_pem;  // someone else's key
@@ -288,7 +294,8 @@ TEST_F(TlsServerTest, BadKeyMaterialIsAConfigError) {
     EXPECT_EQ(c.start().error().code, ErrorCode::config_invalid);
 
     auto garbage = config();
-    garbage.tls.certificate_chain_pem = "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n";
+    garbage.tls.certificate_chain_pem =
+        "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n";
     Server d(std::move(garbage), router, clock);
     EXPECT_EQ(d.start().error().code, ErrorCode::config_invalid);
 }

@@ -14,7 +14,7 @@ using testing::write_file;
 namespace fs = std::filesystem;
 
 class StaticFilesTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         fs::create_directories(dir.path() / "www" / "assets");
         write_file(dir.file("www/index.html"), "<h1>kakuin</h1>");

@@ -36,8 +36,8 @@ void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
     X509_EXTENSION_free(ext);
 }
 
-X509Ptr make_cert(const std::string& cn, EVP_PKEY* subject_key, X509* issuer, EVP_PKEY* issuer_key, std::time_t nb,
-                  std::time_t na, std::uint64_t serial) {
+X509Ptr make_cert(const std::string& cn, EVP_PKEY* subject_key, X509* issuer, EVP_PKEY* issuer_key,
+                  std::time_t nb, std::time_t na, std::uint64_t serial) {
     X509Ptr cert(X509_new());
     check(cert != nullptr, "X509_new");
     check(X509_set_version(cert.get(), 2) == 1, "X509_set_version");
@@ -45,11 +45,16 @@ X509Ptr make_cert(const std::string& cn, EVP_PKEY* subject_key, X509* issuer, EV
     check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), nb) != nullptr, "notBefore");
     check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), na) != nullptr, "notAfter");
     X509_NAME* name = X509_get_subject_name(cert.get());
-    check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("kakuin test"),
-                                     -1, -1, 0) == 1, "O");
-    check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()),
-                                     -1, -1, 0) == 1, "CN");
-    check(X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name) == 1, "issuer");
+    check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                                     reinterpret_cast<const unsigned char*>("kakuin test"), -1, -1,
+                                     0) == 1,
+          "O");
+    check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                     reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                                     0) == 1,
+          "CN");
+    check(X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name) == 1,
+          "issuer");
     check(X509_set_pubkey(cert.get(), subject_key) == 1, "pubkey");
     (void)issuer_key;
     return cert;
@@ -67,7 +72,8 @@ PkeyPtr make_p256_key() {
 
 std::string key_pem(EVP_PKEY* key) {
     BioPtr bio(BIO_new(BIO_s_mem()));
-    check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1, "key PEM");
+    check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+          "key PEM");
     return drain(bio.get());
 }
 
@@ -85,7 +91,8 @@ std::string cert_pem(X509* cert) {
     return drain(bio.get());
 }
 
-TestCa::TestCa(const std::string& cn, std::time_t not_before, std::time_t not_after) : key_(make_p256_key()) {
+TestCa::TestCa(const std::string& cn, std::time_t not_before, std::time_t not_after)
+    : key_(make_p256_key()) {
     cert_ = make_cert(cn, key_.get(), nullptr, key_.get(), not_before, not_after, 1);
     add_ext(cert_.get(), cert_.get(), NID_basic_constraints, "critical,CA:TRUE");
     add_ext(cert_.get(), cert_.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -95,7 +102,8 @@ TestCa::TestCa(const std::string& cn, std::time_t not_before, std::time_t not_af
     pem_ = cert_pem(cert_.get());
 }
 
-Issued TestCa::issue(const std::string& cn, std::time_t nb, std::time_t na, std::uint64_t serial, bool server) {
+Issued TestCa::issue(const std::string& cn, std::time_t nb, std::time_t na, std::uint64_t serial,
+                     bool server) {
     Issued out;
     out.key = make_p256_key();
     X509Ptr cert = make_cert(cn, out.key.get(), cert_.get(), key_.get(), nb, na, serial);
@@ -104,7 +112,8 @@ Issued TestCa::issue(const std::string& cn, std::time_t nb, std::time_t na, std:
     add_ext(cert.get(), cert_.get(), NID_ext_key_usage, server ? "serverAuth" : "clientAuth");
     add_ext(cert.get(), cert_.get(), NID_subject_key_identifier, "hash");
     add_ext(cert.get(), cert_.get(), NID_authority_key_identifier, "keyid:always");
-    if (server) add_ext(cert.get(), cert_.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+    if (server)
+        add_ext(cert.get(), cert_.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
     sign(cert.get(), key_.get());
     out.cert_pem = cert_pem(cert.get());
     out.key_pem = key_pem(out.key.get());
@@ -115,7 +124,8 @@ Issued TestCa::issue_server(std::time_t nb, std::time_t na, std::uint64_t serial
     return issue("localhost", nb, na, serial, true);
 }
 
-Issued TestCa::issue_client(const std::string& cn, std::time_t nb, std::time_t na, std::uint64_t serial) {
+Issued TestCa::issue_client(const std::string& cn, std::time_t nb, std::time_t na,
+                            std::uint64_t serial) {
     return issue(cn, nb, na, serial, false);
 }
 

@@ -32,17 +32,19 @@ std::string encrypted_key_pem(EVP_PKEY* key, const std::string& passphrase);
 std::string cert_pem(X509* cert);
 
 class TestCa {
-public:
+  public:
     TestCa(const std::string& cn, std::time_t not_before, std::time_t not_after);
     const std::string& pem() const { return pem_; }
 
     // Server certificate for localhost / 127.0.0.1, extendedKeyUsage serverAuth.
     Issued issue_server(std::time_t not_before, std::time_t not_after, std::uint64_t serial);
     // Client certificate with the given CN and serial, extendedKeyUsage clientAuth.
-    Issued issue_client(const std::string& cn, std::time_t not_before, std::time_t not_after, std::uint64_t serial);
+    Issued issue_client(const std::string& cn, std::time_t not_before, std::time_t not_after,
+                        std::uint64_t serial);
 
-private:
-    Issued issue(const std::string& cn, std::time_t nb, std::time_t na, std::uint64_t serial, bool server);
+  private:
+    Issued issue(const std::string& cn, std::time_t nb, std::time_t na, std::uint64_t serial,
+                 bool server);
     PkeyPtr key_;
     X509Ptr cert_;
     std::string pem_;

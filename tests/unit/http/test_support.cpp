@@ -67,8 +67,8 @@ CurlResult curl(const TempDir& dir, const std::vector<std::string>& args, const 
     static int counter = 0;
     const std::string n = std::to_string(++counter);
     const std::string body = dir.file("curl-body-" + n), headers = dir.file("curl-headers-" + n);
-    std::string cmd = "curl -sS --max-time 10 -o " + shell_quote(body) + " -D " + shell_quote(headers) +
-                      " -w '%{http_code}'";
+    std::string cmd = "curl -sS --max-time 10 -o " + shell_quote(body) + " -D " +
+                      shell_quote(headers) + " -w '%{http_code}'";
     for (const auto& a : args) cmd += " " + shell_quote(a);
     cmd += " " + shell_quote(url) + " 2>" + shell_quote(dir.file("curl-stderr-" + n));
     auto result = run_command(cmd, false);
@@ -103,7 +103,8 @@ RawClient::RawClient(std::uint16_t port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("connect");
 }
 
 RawClient::~RawClient() {
@@ -125,7 +126,8 @@ std::string RawClient::read_all(std::chrono::milliseconds timeout, bool& closed)
     closed = false;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return out;
         pollfd p{fd_, POLLIN, 0};
         int r = ::poll(&p, 1, static_cast<int>(left.count()));

@@ -13,13 +13,13 @@
 namespace kakuin::http::testing {
 
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     const std::filesystem::path& path() const { return path_; }
     std::string file(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -48,25 +48,25 @@ std::string header_value(const std::string& headers, const std::string& name);
 
 // A blocking TCP client to 127.0.0.1.
 class RawClient {
-public:
+  public:
     explicit RawClient(std::uint16_t port);
     ~RawClient();
     bool send(const std::string& data);
     // Reads until the peer closes or `timeout` passes; `closed` tells which.
     std::string read_all(std::chrono::milliseconds timeout, bool& closed);
 
-private:
+  private:
     int fd_ = -1;
 };
 
 // A LogSink that keeps the lines.
 class LogCapture {
-public:
+  public:
     LogSink sink();
     std::vector<std::string> lines() const;
     bool contains(const std::string& needle) const;
 
-private:
+  private:
     mutable std::mutex mu_;
     std::vector<std::string> lines_;
 };
