@@ -16,6 +16,7 @@
 
 #include "core/certificate_slot.h"
 #include "core/contract.h"
+#include "core/permissions.h"
 #include "core/result.h"
 #include "core/usage_history.h"
 
@@ -61,6 +62,49 @@ struct DueSlot {
 struct RowCounts {
     std::int64_t contracts = 0, persons = 0, slots = 0, certificates = 0, history = 0;
     friend bool operator==(const RowCounts&, const RowCounts&) = default;
+};
+
+// A login session (R11). The cookie token is kept only as its SHA-256 (auth/session_token.h).
+enum class SessionPhase { otp_required, active };
+struct SessionRecord {
+    std::string token_hash;  // lowercase hex SHA-256 of the cookie token; the key
+    PersonKey person;
+    SessionPhase phase = SessionPhase::otp_required;
+    std::string csrf_token;  // useless without the cookie, so kept as is
+    TimePoint created_at{};
+    TimePoint last_seen_at{};
+    std::optional<std::string> cert_serial;       // set for sessions made by certificate login
+    std::optional<std::string> cert_fingerprint;  // lowercase hex SHA-256 of its DER
+    std::optional<TimePoint> cert_not_after;
+    std::optional<TimePoint> previous_login_at;   // the person's last login before this one
+    friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
+};
+
+// A person's one-time-password token (R9): hardware or software, one per person.
+enum class OtpTokenKind { software, hardware };
+std::string_view otp_token_kind_name(OtpTokenKind k);  // "software" / "hardware"
+bool otp_token_kind_from_name(std::string_view s, OtpTokenKind& out);
+struct OtpToken {
+    PersonKey person;
+    OtpTokenKind kind = OtpTokenKind::software;
+    // The TOTP secret. Stored as given: encrypting it at rest (a key outside the database)
+    // is the caller's choice and not done yet.
+    std::vector<std::uint8_t> secret;
+    int step_seconds = 30;
+    int digits = 6;
+    TimePoint registered_at{};
+    friend bool operator==(const OtpToken&, const OtpToken&) = default;
+};
+
+// An acquisition in progress (R20). The enrollment ID is a bearer secret: only its hash is kept.
+enum class EnrollmentPhase { otp_required, ready, done };
+struct EnrollmentRecord {
+    std::string id_hash;  // lowercase hex SHA-256 of the enrollment ID; the key
+    PersonKey person;
+    EnrollmentPhase phase = EnrollmentPhase::otp_required;
+    TimePoint created_at{};
+    TimePoint expires_at{};
+    friend bool operator==(const EnrollmentRecord&, const EnrollmentRecord&) = default;
 };
 
 // One unit of work. Destroying it without a successful commit() rolls everything back.
@@ -122,6 +166,56 @@ public:
     virtual Status set_meta(const std::string& key, const std::string& value) = 0;
 
     virtual Result<RowCounts> row_counts() = 0;
+
+    // Permissions and limits (R15), stored per person and per contract. Not pure: a store
+    // decorator that does not forward them answers internal_error.
+    // A person without stored permissions has none (everything denied).
+    virtual Result<Permissions> load_permissions(const PersonKey& person);
+    // Errors: not_found (no such person).
+    virtual Status save_permissions(const PersonKey& person, const Permissions& p);
+    // A contract without stored upper limits has none (0 everywhere).
+    virtual Result<ContractLimits> load_contract_limits(const std::string& contract_id);
+    // Errors: not_found (no such contract).
+    virtual Status save_contract_limits(const std::string& contract_id, const ContractLimits& l);
+
+    // ---- Issue 3: sessions, OTP tokens, used OTP steps, enrollments. ----
+    // Not pure, so that decorators and other implementations written before them still build;
+    // the default implementations fail with internal_error ("not supported by this store").
+
+    // Sessions. insert: conflict when the hash exists; not_found when the person does not.
+    virtual Status insert_session(const SessionRecord& s);
+    virtual Result<std::optional<SessionRecord>> find_session(const std::string& token_hash);
+    // Updates phase, last_seen_at and previous_login_at. not_found when it does not exist.
+    virtual Status update_session(const SessionRecord& s);
+    // not_found when it does not exist.
+    virtual Status delete_session(const std::string& token_hash);
+    // Deletes every session of `person` except `keep_token_hash` (R11). Returns how many.
+    virtual Result<int> delete_sessions_of(const PersonKey& person,
+                                           const std::string& keep_token_hash);
+    // Sessions idle since before `cutoff` (last_seen_at < cutoff); returns how many.
+    virtual Result<int> delete_sessions_idle_since(TimePoint cutoff);
+
+    // OTP tokens: one per person, replaced by upsert. not_found when the person does not exist.
+    virtual Status upsert_otp_token(const OtpToken& t);
+    virtual Result<std::optional<OtpToken>> find_otp_token(const PersonKey& person);
+    // not_found when the person has none.
+    virtual Status delete_otp_token(const PersonKey& person);
+
+    // The newest accepted TOTP step of a person (none: never).
+    virtual Result<std::optional<std::int64_t>> last_used_otp_step(const PersonKey& person);
+    // Records an accepted step and forgets older ones. conflict when `step` was already used.
+    virtual Status record_used_otp_step(const PersonKey& person, std::int64_t step);
+
+    // Enrollments. insert: conflict when the hash exists; not_found when the person does not.
+    virtual Status insert_enrollment(const EnrollmentRecord& e);
+    virtual Result<std::optional<EnrollmentRecord>> find_enrollment(const std::string& id_hash);
+    // not_found when it does not exist.
+    virtual Status update_enrollment_phase(const std::string& id_hash, EnrollmentPhase phase);
+    // Deletes enrollments with expires_at <= now; returns how many.
+    virtual Result<int> delete_expired_enrollments(TimePoint now);
+
+    // Whether the store holds any certificate issued to `person` (R6), whatever its state.
+    virtual Result<bool> person_has_certificate(const PersonKey& person);
 };
 
 enum class TxMode {
