@@ -55,6 +55,31 @@ public:
 
     Result<RowCounts> row_counts() override;
 
+    // Issue 3 (sqlite_sessions.cpp).
+    Status insert_session(const SessionRecord& s) override;
+    Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) override;
+    Status update_session(const SessionRecord& s) override;
+    Status delete_session(const std::string& token_hash) override;
+    Result<int> delete_sessions_of(const PersonKey& person,
+                                   const std::string& keep_token_hash) override;
+    Result<int> delete_sessions_idle_since(TimePoint cutoff) override;
+    Status upsert_otp_token(const OtpToken& t) override;
+    Result<std::optional<OtpToken>> find_otp_token(const PersonKey& person) override;
+    Status delete_otp_token(const PersonKey& person) override;
+    Result<std::optional<std::int64_t>> last_used_otp_step(const PersonKey& person) override;
+    Status record_used_otp_step(const PersonKey& person, std::int64_t step) override;
+    Status insert_enrollment(const EnrollmentRecord& e) override;
+    Result<std::optional<EnrollmentRecord>> find_enrollment(const std::string& id_hash) override;
+    Status update_enrollment_phase(const std::string& id_hash, EnrollmentPhase phase) override;
+    Result<int> delete_expired_enrollments(TimePoint now) override;
+    Result<bool> person_has_certificate(const PersonKey& person) override;
+
+    // Permissions and limits (sqlite_permissions.cpp).
+    Result<Permissions> load_permissions(const PersonKey& person) override;
+    Status save_permissions(const PersonKey& person, const Permissions& p) override;
+    Result<ContractLimits> load_contract_limits(const std::string& contract_id) override;
+    Status save_contract_limits(const std::string& contract_id, const ContractLimits& l) override;
+
 private:
     Status expect_changed(std::string_view what);
 
