@@ -98,6 +98,9 @@ Status check_issued_chain(const IssuedChain& chain, const EVP_PKEY* our_key,
         return client_ossl_error("X509_STORE_CTX_init");
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(to_unix(now)));
+    // Every certificate of --ca-file is a trust anchor, the issuing CA alone included
+    // (as curl treats the same file for the server's certificate).
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
     if (X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_CLIENT) != 1)
         return client_ossl_error("X509_VERIFY_PARAM_set_purpose");
     const int ok = X509_verify_cert(ctx.get());

@@ -24,7 +24,7 @@ struct IssuedChain {
 Result<IssuedChain> parse_pem_chain(std::string_view pem);
 
 // Succeeds only when the leaf carries `our_key`'s public key and the chain verifies at `now`
-// for TLS client use up to a trust anchor of `ca_file` (PEM). crypto_failure otherwise,
+// for TLS client use up to a trust anchor of `ca_file` (PEM; any certificate in it is one). crypto_failure otherwise,
 // with a Japanese detail_ja that says which check failed.
 Status check_issued_chain(const IssuedChain& chain, const EVP_PKEY* our_key,
                           const std::string& ca_file, TimePoint now);

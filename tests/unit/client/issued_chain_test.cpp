@@ -37,6 +37,20 @@ TEST_F(IssuedChainTest, AcceptsOurKeyChainingToTheCaFile) {
     EXPECT_TRUE(s.ok()) << s.error().detail;
 }
 
+TEST_F(IssuedChainTest, AcceptsTheIssuingCaAloneAsTrustAnchor) {
+    X509Ptr leaf = ca_.issue(key_.get());
+    const std::string pem = ca_.chain_pem(leaf.get());
+    const std::size_t issuing = pem.find("-----BEGIN CERTIFICATE-----", 10);
+    const std::size_t root = pem.find("-----BEGIN CERTIFICATE-----", issuing + 10);
+    testing::write_file(dir_.file("issuing.pem"), pem.substr(issuing, root - issuing));
+    auto leaf_only = parse_pem_chain(pem.substr(0, issuing));
+    ASSERT_TRUE(leaf_only.ok());
+    Status s = check_issued_chain(*leaf_only, key_.get(), dir_.file("issuing.pem"), ca_.now());
+    EXPECT_TRUE(s.ok()) << s.error().detail;
+    // The root alone does not do without the issuing CA in the chain.
+    EXPECT_FALSE(check_issued_chain(*leaf_only, key_.get(), ca_file_, ca_.now()).ok());
+}
+
 TEST_F(IssuedChainTest, RejectsALeafWithAnotherKey) {
     auto other = generate_key(KeyType::p256);
     ASSERT_TRUE(other.ok());
