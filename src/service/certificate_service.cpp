@@ -153,74 +153,93 @@ Result<IssuedBundle> CertificateService::issue_certificate(const Actor& actor,
     // The CSR is checked before the store is touched: a refused CSR writes nothing.
     KAKUIN_TRY(pki::CheckedCsr checked, pki::check_csr(csr, policy_.certificate.allowed_key_types));
     const TimePoint now = clock_.now();
-    const CertificatePolicy& cp = policy_.certificate;
     return in_transaction<IssuedBundle>(
-        store_, TxMode::write, [&](Transaction& tx) -> Result<IssuedBundle> {
-            KAKUIN_TRY(auto contract, tx.find_contract(person.contract_id));
-            if (!contract) return make_error(ErrorCode::not_found, "no contract " + person.contract_id);
-            if (contract->suspended) {
-                return make_error(ErrorCode::contract_suspended, "contract " + person.contract_id);
-            }
-            KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
-            // Refuse before signing anything.
-            if (kind == Kind::acquire) {
-                KAKUIN_TRY_STATUS(check_issue(current, now));
-            } else {
-                KAKUIN_TRY_STATUS(check_renew(current, cp, now));
-            }
-            KAKUIN_TRY(std::string serial, unused_serial(tx, random_));
+        store_, TxMode::write,
+        [&](Transaction& tx) { return issue_in(tx, actor, person, checked, kind, now); });
+}
 
-            pki::IssueRequest request;
-            request.csr = &checked;
-            const std::string suffix = random_digits(random_, static_cast<std::size_t>(cp.cn_suffix_digits));
-            request.subject.common_name =
-                person.role() == Role::admin ? person.contract_id + " " + suffix
-                                             : person.contract_id + " " + person.user_id + " " + suffix;
-            request.subject.organization = cp.organization;
-            request.subject.organizational_unit = std::string(role_name(person.role()));
-            request.serial_hex = serial;
-            request.not_before = now;
-            request.not_after = now + Days(cp.validity_days);
-            KAKUIN_TRY(pki::IssuedCertificate cert, ca_.issue(request));
+Result<IssuedBundle> CertificateService::issue_from_csr_in(Transaction& tx, const Actor& actor,
+                                                           const PersonKey& person,
+                                                           const pki::CheckedCsr& csr,
+                                                           TimePoint now) {
+    return issue_in(tx, actor, person, csr, Kind::acquire, now);
+}
 
-            const NewCertificate next{cert.serial_hex, cert.not_after};
-            KAKUIN_TRY(Transition t, kind == Kind::acquire ? kakuin::issue(current, now, next)
-                                                           : kakuin::renew(current, cp, now, next));
-            CertificateRecord record;
-            record.serial_hex = cert.serial_hex;
-            record.person = person;
-            record.issue_number = t.slot.issue_number;
-            record.not_before = cert.not_before;
-            record.not_after = cert.not_after;
-            record.der = cert.der;
-            record.sha256_fingerprint_hex = cert.sha256_fingerprint_hex;
-            KAKUIN_TRY_STATUS(tx.insert_certificate(record));
+Result<IssuedBundle> CertificateService::issue_in(Transaction& tx, const Actor& actor,
+                                                  const PersonKey& person,
+                                                  const pki::CheckedCsr& checked, Kind kind,
+                                                  TimePoint now) {
+    const CertificatePolicy& cp = policy_.certificate;
+    KAKUIN_TRY(auto contract, tx.find_contract(person.contract_id));
+    if (!contract) return make_error(ErrorCode::not_found, "no contract " + person.contract_id);
+    if (contract->suspended) {
+        return make_error(ErrorCode::contract_suspended, "contract " + person.contract_id);
+    }
+    KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
+    // Refuse before signing anything.
+    if (kind == Kind::acquire) {
+        KAKUIN_TRY_STATUS(check_issue(current, now));
+    } else {
+        KAKUIN_TRY_STATUS(check_renew(current, cp, now));
+    }
+    KAKUIN_TRY(std::string serial, unused_serial(tx, random_));
 
-            std::string detail = issue_detail(t.slot) + ", serial " + cert.serial_hex;
-            if (t.revoke) detail += ", replaces " + t.revoke->serial_hex;
-            KAKUIN_TRY_STATUS(apply(tx, person, t, now,
-                                    usage(actor, person,
-                                          kind == Kind::acquire ? history_kind::certificate_issued
-                                                                : history_kind::certificate_renewed,
-                                          now, std::move(detail))));
-            return IssuedBundle{std::move(cert), ca_.chain_pem(), t.slot.issue_number};
-        });
+    pki::IssueRequest request;
+    request.csr = &checked;
+    const std::string suffix = random_digits(random_, static_cast<std::size_t>(cp.cn_suffix_digits));
+    request.subject.common_name =
+        person.role() == Role::admin ? person.contract_id + " " + suffix
+                                     : person.contract_id + " " + person.user_id + " " + suffix;
+    request.subject.organization = cp.organization;
+    request.subject.organizational_unit = std::string(role_name(person.role()));
+    request.serial_hex = serial;
+    request.not_before = now;
+    request.not_after = now + Days(cp.validity_days);
+    KAKUIN_TRY(pki::IssuedCertificate cert, ca_.issue(request));
+
+    const NewCertificate next{cert.serial_hex, cert.not_after};
+    KAKUIN_TRY(Transition t, kind == Kind::acquire ? kakuin::issue(current, now, next)
+                                                   : kakuin::renew(current, cp, now, next));
+    CertificateRecord record;
+    record.serial_hex = cert.serial_hex;
+    record.person = person;
+    record.issue_number = t.slot.issue_number;
+    record.not_before = cert.not_before;
+    record.not_after = cert.not_after;
+    record.der = cert.der;
+    record.sha256_fingerprint_hex = cert.sha256_fingerprint_hex;
+    KAKUIN_TRY_STATUS(tx.insert_certificate(record));
+
+    std::string detail = issue_detail(t.slot) + ", serial " + cert.serial_hex;
+    if (t.revoke) detail += ", replaces " + t.revoke->serial_hex;
+    KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+                            usage(actor, person,
+                                  kind == Kind::acquire ? history_kind::certificate_issued
+                                                        : history_kind::certificate_renewed,
+                                  now, std::move(detail))));
+    return IssuedBundle{std::move(cert), ca_.chain_pem(), t.slot.issue_number};
 }
 
 Result<CertificateSlot> CertificateService::record_use(const Actor& actor, const PersonKey& person,
                                                        const std::string& serial_hex) {
     const TimePoint now = clock_.now();
-    return in_transaction<CertificateSlot>(
-        store_, TxMode::write, [&](Transaction& tx) -> Result<CertificateSlot> {
-            KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
-            KAKUIN_TRY(Transition t, mark_used(current, serial_hex, now));
-            if (current.first_used_at) return t.slot;  // only the first use is recorded
-            KAKUIN_TRY_STATUS(tx.mark_certificate_first_used(serial_hex, now));
-            KAKUIN_TRY_STATUS(apply(tx, person, t, now,
-                                    usage(actor, person, history_kind::certificate_first_used,
-                                          now, "serial " + serial_hex)));
-            return t.slot;
-        });
+    return in_transaction<CertificateSlot>(store_, TxMode::write, [&](Transaction& tx) {
+        return record_use_in(tx, actor, person, serial_hex, now);
+    });
+}
+
+Result<CertificateSlot> CertificateService::record_use_in(Transaction& tx, const Actor& actor,
+                                                          const PersonKey& person,
+                                                          const std::string& serial_hex,
+                                                          TimePoint now) {
+    KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
+    KAKUIN_TRY(Transition t, mark_used(current, serial_hex, now));
+    if (current.first_used_at) return t.slot;  // only the first use is recorded
+    KAKUIN_TRY_STATUS(tx.mark_certificate_first_used(serial_hex, now));
+    KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+                            usage(actor, person, history_kind::certificate_first_used, now,
+                                  "serial " + serial_hex)));
+    return t.slot;
 }
 
 Result<int> CertificateService::expire_due(int limit) {

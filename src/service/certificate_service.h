@@ -75,6 +75,16 @@ public:
     Result<CertificateSlot> record_use(const Actor& actor, const PersonKey& person,
                                        const std::string& serial_hex);
 
+    // Transaction-level variants, for use cases (login, acquisition by enrollment) that make
+    // these steps part of their own transaction. Same rules and history records as above;
+    // nothing is committed here. `csr` has passed pki::check_csr.
+    Result<CertificateSlot> record_use_in(store::Transaction& tx, const Actor& actor,
+                                          const PersonKey& person, const std::string& serial_hex,
+                                          TimePoint now);
+    Result<IssuedBundle> issue_from_csr_in(store::Transaction& tx, const Actor& actor,
+                                           const PersonKey& person, const pki::CheckedCsr& csr,
+                                           TimePoint now);
+
     // Records the expiry of up to `limit` issued certificates past not_after. Returns how many.
     Result<int> expire_due(int limit = 1000);
 
@@ -89,6 +99,9 @@ private:
     enum class Kind { acquire, renew };
     Result<IssuedBundle> issue_certificate(const Actor& actor, const PersonKey& person,
                                            std::span<const std::uint8_t> csr, Kind kind);
+    Result<IssuedBundle> issue_in(store::Transaction& tx, const Actor& actor,
+                                  const PersonKey& person, const pki::CheckedCsr& checked,
+                                  Kind kind, TimePoint now);
 
     store::Store& store_;
     const pki::IssuingCa& ca_;
