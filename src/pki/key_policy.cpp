@@ -48,11 +48,9 @@ Result<KeyType> classify_ec(const EVP_PKEY* key) {
 
 Result<KeyType> classify_key(const EVP_PKEY* key) {
     if (key == nullptr) return make_error(ErrorCode::key_not_allowed, "no public key");
-    // EVP_PKEY_is_a takes a non-const key in OpenSSL 3.0 but does not modify it.
-    auto* k = const_cast<EVP_PKEY*>(key);
-    if (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA) return classify_rsa(k);
-    if (EVP_PKEY_get_base_id(k) == EVP_PKEY_EC) return classify_ec(k);
-    const char* type = EVP_PKEY_get0_type_name(k);
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) return classify_rsa(key);
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) return classify_ec(key);
+    const char* type = EVP_PKEY_get0_type_name(key);
     return make_error(ErrorCode::key_not_allowed,
                       std::string("key type ") + (type ? type : "(unknown)") + " is not allowed");
 }
