@@ -34,6 +34,14 @@
 
 namespace kakuin::service {
 
+// History kinds of this file's and bank_service's use cases (besides core's history_kind).
+namespace admin_history_kind {
+inline constexpr std::string_view confirmation_pin_failed = "confirmation_pin.failed";
+inline constexpr std::string_view person_locked = "person.locked";
+inline constexpr std::string_view person_unlocked = "person.unlocked";
+inline constexpr std::string_view otp_token_registered = "otp_token.registered";
+}  // namespace admin_history_kind
+
 // Where a request came from (client IP address) for the usage history; empty for local calls.
 using SourceAddress = std::optional<std::string>;
 
@@ -202,6 +210,14 @@ public:
                              const std::string& confirmation_pin, const SourceAddress& source);
 
 private:
+    // Checks the session (active administrator) and the confirmation PIN (outside the write
+    // lock; a failure is committed as described above). Returns the administrator as read.
+    Result<Person> confirm(const SessionInfo& actor, const std::string& confirmation_pin,
+                           const SourceAddress& source);
+    // In the use case's transaction: the administrator is still unlocked and has the PIN that
+    // confirm() verified (else locked / conflict); resets a failure count.
+    Status reconfirm(store::Transaction& tx, const Person& confirmed);
+
     const ServiceContext& ctx_;
     CertificateService& certificates_;
 };
