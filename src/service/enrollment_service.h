@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <span>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@
 #include "service/context.h"
 
 namespace kakuin::service {
+
+class DummyPinHash;
 
 inline constexpr Seconds kEnrollmentLifetime{600};
 
@@ -60,6 +63,7 @@ class EnrollmentService {
 public:
     // The context and `certificates` must outlive the service.
     EnrollmentService(const ServiceContext& ctx, CertificateService& certificates);
+    ~EnrollmentService();
 
     // Errors: invalid_request, pin_incorrect (also unknown contract/person), contract_suspended,
     // locked, forbidden (suspended/accident person, no OTP token while required),
@@ -83,6 +87,7 @@ public:
 private:
     const ServiceContext& ctx_;
     CertificateService& certificates_;
+    std::unique_ptr<DummyPinHash> dummy_;  // unknown IDs cost one Argon2 verification too
 };
 
 }  // namespace kakuin::service

@@ -37,6 +37,7 @@
 #pragma once
 
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,8 @@
 #include "service/session_info.h"
 
 namespace kakuin::service {
+
+class DummyPinHash;
 
 // ID/PIN login (:8443). role admin: user_id must be empty; role user: user_id required.
 struct PinLogin {
@@ -75,6 +78,7 @@ class SessionService {
 public:
     // The context and `certificates` must outlive the service.
     SessionService(const ServiceContext& ctx, CertificateService& certificates);
+    ~SessionService();
 
     // Errors: invalid_request (malformed IDs, role/user_id mismatch), pin_incorrect,
     // contract_suspended, locked, forbidden (suspended/accident person; no OTP token while the
@@ -107,6 +111,7 @@ public:
 private:
     const ServiceContext& ctx_;
     CertificateService& certificates_;
+    std::unique_ptr<DummyPinHash> dummy_;  // unknown IDs cost one Argon2 verification too
 };
 
 }  // namespace kakuin::service
