@@ -25,10 +25,22 @@ int main(int argc, char** argv) {
     ocsp_cmd->add_option("--request", request_file, "OCSP request file (DER)")->required();
     ocsp_cmd->add_option("--out", out_file, "output file")->required();
 
+    ServeOptions serve;
+    auto* serve_cmd = app.add_subcommand("serve", "run the server (listeners from DIR/kakuin.toml)");
+    serve_cmd->add_option("--data", serve.data_dir, "data directory")->required();
+    serve_cmd->add_flag("--test-clock", serve.test_clock,
+                        "tests only: a clock moved by POST /test/clock (needs server.test_clock_allowed)");
+
+    std::string demo_dir;
+    auto* demo_cmd = app.add_subcommand("demo", "create the demo contract and users once, then serve");
+    demo_cmd->add_option("--data", demo_dir, "data directory (initialised when empty)")->required();
+
     CLI11_PARSE(app, argc, argv);
 
     if (*init_cmd) return run_init(init);
     if (*crl_cmd) return run_ca_crl(data_dir, out_file);
     if (*ocsp_cmd) return run_ca_ocsp(data_dir, request_file, out_file);
+    if (*serve_cmd) return run_serve(serve);
+    if (*demo_cmd) return run_demo(demo_dir);
     return 2;
 }

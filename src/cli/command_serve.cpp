@@ -1,0 +1,191 @@
+// `kakuin serve --data DIR`: the three listeners of ARCHITECTURE.md over one router.
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "api/api_routes.h"
+#include "api/json_body.h"
+#include "api/listener_scope.h"
+#include "api/pki_routes.h"
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/files.h"
+#include "cli/store_open.h"
+#include "core/clock.h"
+#include "http/log.h"
+#include "http/server.h"
+#include "pki/ca.h"
+#include "pki/ca_files.h"
+#include "service/certificate_service.h"
+#include "service/context.h"
+
+namespace kakuin::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxPemFileBytes = 64 * 1024;
+
+void log_line(const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+}
+
+Result<std::string> read_text(const fs::path& path) {
+    KAKUIN_TRY(auto bytes, read_file_limited(path.string(), kMaxPemFileBytes));
+    return std::string(bytes.begin(), bytes.end());
+}
+
+Result<http::TlsMode> tls_mode_of(const std::string& listener) {
+    if (listener == api::kHttpsListener) return http::TlsMode::server_only;
+    if (listener == api::kMtlsListener) return http::TlsMode::client_cert_required;
+    if (listener == api::kHttpListener) return http::TlsMode::none;
+    return make_error(ErrorCode::config_invalid, "unknown listener " + listener);
+}
+
+Result<http::TlsMaterial> tls_material(const Config& config, const pki::IssuingCa& ca) {
+    const fs::path dir = config.ca.dir;
+    http::TlsMaterial tls;
+    KAKUIN_TRY(tls.certificate_chain_pem,
+               read_text(dir / (std::string(pki::kTlsStem) + ".crt.pem")));
+    KAKUIN_TRY(tls.private_key_pem, read_text(dir / (std::string(pki::kTlsStem) + ".key.pem")));
+    tls.private_key_passphrase = config.ca.passphrase;
+    // The TLS certificate is signed by the root: send the root too so clients that trust only
+    // the issuing CA + root bundle (ca-chain.pem) build the path either way.
+    tls.certificate_chain_pem += ca.root_pem();
+    tls.client_ca_pem = ca.chain_pem();
+    return tls;
+}
+
+// The system clock plus an offset that integration tests move forward (acquisition deadlines,
+// idle sessions) through POST /test/clock. Thread-safe.
+class TestClock final : public Clock {
+public:
+    TimePoint now() const override { return system_.now() + Seconds(offset_.load()); }
+    void advance(Seconds d) { offset_ += d.count(); }
+
+private:
+    SystemClock system_;
+    std::atomic<std::int64_t> offset_{0};
+};
+
+// Everything the running server owns, in construction order (destroyed in reverse).
+struct Runtime {
+    Config config;
+    TestClock clock;  // offset 0 unless --test-clock moves it
+    pki::OsRandom random;
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<pki::IssuingCa> ca;
+    std::unique_ptr<service::CertificateService> certificates;
+    std::unique_ptr<api::CrlCache> crl;
+    std::unique_ptr<api::ApiServices> services;
+    http::Router router;
+};
+
+void add_test_clock_route(Runtime& rt) {
+    rt.router.post("/test/clock", [&rt](const http::Request& request) {
+        if (request.listener != api::kHttpListener ||
+            (request.remote_address != "127.0.0.1" && request.remote_address != "::1"))
+            return http::Response::problem(ErrorCode::not_found, http::preferred_lang(request));
+        auto body = api::parse_json_object(request, {"advance_seconds"});
+        if (!body) return http::Response::problem(body.error(), request);
+        const auto* v = body->if_contains("advance_seconds");
+        if (!v || !v->is_int64() || v->get_int64() < 0)
+            return http::Response::problem(
+                api::field_error("advance_seconds", "a non-negative integer"), request);
+        rt.clock.advance(Seconds(v->get_int64()));
+        log_line("event=test_clock now=" + format_iso8601(rt.clock.now()));
+        boost::json::object o;
+        o["now"] = format_iso8601(rt.clock.now());
+        return http::Response::json(boost::json::value(o));
+    });
+}
+
+Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool test_clock) {
+    auto rt = std::make_unique<Runtime>();
+    KAKUIN_TRY(rt->config, load_config(data_dir));
+    if (test_clock && !rt->config.test_clock_allowed)
+        return make_error(ErrorCode::config_invalid,
+                          "--test-clock needs server.test_clock_allowed = true in kakuin.toml");
+    if (test_clock) add_test_clock_route(*rt);
+    KAKUIN_TRY(rt->store, open_store(rt->config));
+    KAKUIN_TRY(rt->ca, pki::IssuingCa::load(rt->config.ca));
+    rt->certificates = std::make_unique<service::CertificateService>(
+        *rt->store, *rt->ca, rt->clock, rt->random, rt->config.policy);
+    const auto next_update = std::chrono::hours(rt->config.ca.crl_next_update_hours);
+    // A CRL at most 5 minutes old unless a revocation through the API invalidated it.
+    rt->crl = std::make_unique<api::CrlCache>(*rt->certificates, rt->clock, next_update,
+                                              std::chrono::minutes(5));
+    api::add_pki_routes(rt->router, *rt->crl, *rt->certificates);
+
+    const auto& ph = rt->config.pin_hash;
+    service::ServiceContext context{*rt->store,  *rt->ca,
+                                    rt->clock,   rt->random,
+                                    rt->config.policy,
+                                    auth::Argon2Params{static_cast<std::uint32_t>(ph.memory_kib),
+                                                       static_cast<std::uint32_t>(ph.iterations),
+                                                       static_cast<std::uint32_t>(ph.parallelism)}};
+    rt->services = std::make_unique<api::ApiServices>(context, *rt->certificates, *rt->crl);
+    api::add_api_routes(rt->router, *rt->services);
+    return rt;
+}
+
+Status serve(const ServeOptions& o) {
+    if (o.data_dir.empty()) return make_error(ErrorCode::invalid_request, "--data is required");
+    const std::string data_dir = fs::absolute(o.data_dir).string();
+
+    // Block the stop signals before any thread starts, so that only sigwait() below sees them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    KAKUIN_TRY(auto rt, build_runtime(data_dir, o.test_clock));
+
+    http::ServerConfig server_config;
+    for (const auto& l : rt->config.listeners) {
+        KAKUIN_TRY(auto mode, tls_mode_of(l.name));
+        server_config.listeners.push_back(
+            {l.name, l.address, static_cast<std::uint16_t>(l.port), mode});
+    }
+    KAKUIN_TRY(server_config.tls, tls_material(rt->config, *rt->ca));
+    // Handlers block on Argon2 (tens of ms) and the store: more threads than cores.
+    server_config.threads =
+        static_cast<int>(std::clamp(2u * std::thread::hardware_concurrency(), 4u, 16u));
+
+    http::Server server(std::move(server_config), rt->router, rt->clock);
+    KAKUIN_TRY(auto ports, server.start());
+    KAKUIN_TRY_STATUS(http::write_ports_json((fs::path(data_dir) / "ports.json").string(), ports));
+    for (const auto& [name, port] : ports)
+        log_line("event=listening listener=" + name + " port=" + std::to_string(port));
+    if (o.on_listening) o.on_listening(ports);
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_line(std::string("event=stopping signal=") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+    server.stop();
+    log_line("event=stopped");
+    return {};
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& o) {
+    Status s = serve(o);
+    if (!s.ok()) {
+        print_error(s.error());
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace kakuin::cli

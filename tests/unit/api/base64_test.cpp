@@ -1,0 +1,36 @@
+#include "api/base64.h"
+
+#include <gtest/gtest.h>
+
+namespace kakuin::api {
+namespace {
+
+std::string text(const std::vector<std::uint8_t>& v) { return std::string(v.begin(), v.end()); }
+
+TEST(Base64, DecodesRfc4648Vectors) {
+    EXPECT_EQ(text(*decode_base64("")), "");
+    EXPECT_EQ(text(*decode_base64("Zg==")), "f");
+    EXPECT_EQ(text(*decode_base64("Zm8=")), "fo");
+    EXPECT_EQ(text(*decode_base64("Zm9v")), "foo");
+    EXPECT_EQ(text(*decode_base64("Zm9vYg==")), "foob");
+    EXPECT_EQ(text(*decode_base64("Zm9vYmE=")), "fooba");
+    EXPECT_EQ(text(*decode_base64("Zm9vYmFy")), "foobar");
+}
+
+TEST(Base64, AcceptsUnpaddedAndUrlSafe) {
+    EXPECT_EQ(text(*decode_base64("Zm8")), "fo");
+    EXPECT_EQ(*decode_base64("-_8="), (std::vector<std::uint8_t>{0xfb, 0xff}));
+    EXPECT_EQ(*decode_base64("+/8="), (std::vector<std::uint8_t>{0xfb, 0xff}));
+}
+
+TEST(Base64, RefusesMalformed) {
+    EXPECT_FALSE(decode_base64("Z"));         // one char cannot hold a byte
+    EXPECT_FALSE(decode_base64("Zm9v*A=="));  // outside the alphabet
+    EXPECT_FALSE(decode_base64("Zg="));       // padding to a wrong length
+    EXPECT_FALSE(decode_base64("Zh=="));      // non-zero leftover bits
+    EXPECT_FALSE(decode_base64("Zm 9v"));
+    EXPECT_FALSE(decode_base64("Zg==="));
+}
+
+}  // namespace
+}  // namespace kakuin::api
