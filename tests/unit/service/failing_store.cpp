@@ -83,6 +83,55 @@ public:
     Result<store::RowCounts> row_counts() override {
         return call([&] { return inner_->row_counts(); });
     }
+    // Issue 3: sessions, OTP tokens and steps, enrollments.
+    Status insert_session(const store::SessionRecord& r) override {
+        return call([&] { return inner_->insert_session(r); });
+    }
+    Result<std::optional<store::SessionRecord>> find_session(const std::string& h) override {
+        return call([&] { return inner_->find_session(h); });
+    }
+    Status update_session(const store::SessionRecord& r) override {
+        return call([&] { return inner_->update_session(r); });
+    }
+    Status delete_session(const std::string& h) override {
+        return call([&] { return inner_->delete_session(h); });
+    }
+    Result<int> delete_sessions_of(const PersonKey& k, const std::string& keep) override {
+        return call([&] { return inner_->delete_sessions_of(k, keep); });
+    }
+    Result<int> delete_sessions_idle_since(TimePoint t) override {
+        return call([&] { return inner_->delete_sessions_idle_since(t); });
+    }
+    Status upsert_otp_token(const store::OtpToken& t) override {
+        return call([&] { return inner_->upsert_otp_token(t); });
+    }
+    Result<std::optional<store::OtpToken>> find_otp_token(const PersonKey& k) override {
+        return call([&] { return inner_->find_otp_token(k); });
+    }
+    Status delete_otp_token(const PersonKey& k) override {
+        return call([&] { return inner_->delete_otp_token(k); });
+    }
+    Result<std::optional<std::int64_t>> last_used_otp_step(const PersonKey& k) override {
+        return call([&] { return inner_->last_used_otp_step(k); });
+    }
+    Status record_used_otp_step(const PersonKey& k, std::int64_t step) override {
+        return call([&] { return inner_->record_used_otp_step(k, step); });
+    }
+    Status insert_enrollment(const store::EnrollmentRecord& e) override {
+        return call([&] { return inner_->insert_enrollment(e); });
+    }
+    Result<std::optional<store::EnrollmentRecord>> find_enrollment(const std::string& h) override {
+        return call([&] { return inner_->find_enrollment(h); });
+    }
+    Status update_enrollment_phase(const std::string& h, store::EnrollmentPhase p) override {
+        return call([&] { return inner_->update_enrollment_phase(h, p); });
+    }
+    Result<int> delete_expired_enrollments(TimePoint t) override {
+        return call([&] { return inner_->delete_expired_enrollments(t); });
+    }
+    Result<bool> person_has_certificate(const PersonKey& k) override {
+        return call([&] { return inner_->person_has_certificate(k); });
+    }
 
 private:
     template <typename F>
