@@ -130,6 +130,11 @@ Status open_session(Transaction& tx, const ServiceContext& ctx, CertificateServi
     rec.created_at = now;
     rec.last_seen_at = now;
     rec.phase = SessionPhase::otp_required;
+    // Sessions abandoned without logoff are removed here rather than by a sweeper.
+    // Idle for session_idle_seconds or longer (auth::session_idle_expired): last_seen <= now - idle.
+    KAKUIN_TRY(int purged, tx.delete_sessions_idle_since(
+                               now - Seconds(ctx.policy.session_idle_seconds) + Seconds(1)));
+    (void)purged;
     if (active) KAKUIN_TRY_STATUS(activate(tx, ctx, certificates, person, actor, now, rec));
     KAKUIN_TRY_STATUS(tx.update_person(person));
     return tx.insert_session(rec);

@@ -349,3 +349,17 @@ TEST_F(SessionLoginTest, ParallelSubmissionsOfOneCodeAcceptItOnce) {
 
 }  // namespace
 }  // namespace kakuin::service::testing
+
+namespace kakuin::service::testing {
+namespace {
+
+TEST_F(SessionLoginTest, AbandonedSessionsAreRemovedAtTheNextLogin) {
+    otp_off();
+    ASSERT_TRUE(sessions->login_with_pin(pin_login(kUser)).ok());
+    clock.advance(Seconds(policy.session_idle_seconds));
+    ASSERT_TRUE(sessions->login_with_pin(pin_login(kAdmin)).ok());
+    EXPECT_EQ(session_rows(), 1);
+}
+
+}  // namespace
+}  // namespace kakuin::service::testing
