@@ -20,7 +20,17 @@
 //   a session in state otp_required; a person without a registered token gets forbidden
 //   ("ワンタイムパスワードが登録されていません") at login, after the PIN was accepted, and no
 //   session is made. Wrong OTPs count toward the same lockout as wrong PINs; an accepted step
-//   is stored and never accepted again (otp_reused).
+//   is stored and never accepted again (otp_reused, which counts as a failure too).
+// - The consecutive-failure count is reset only when the last factor passes (session active):
+//   a right PIN with the OTP still to come does not reset it, so repeating the PIN step does
+//   not buy more OTP guesses. Attempts on a locked ID are refused before any check and not
+//   recorded.
+// - Certificate login checks, in order: known to the store (fingerprint and serial), revoked
+//   (superseded: certificate_not_current), expired, role of the portal, the person's current
+//   certificate; then the PIN. They are checked again inside the write transaction. The
+//   certificate's first use (R20) is recorded when the session becomes active.
+// - History kinds (R8, R16): login.succeeded, auth.failed (result: the error code; detail:
+//   step and count), person.locked, logout. Never a PIN, OTP or token.
 // - R11: a session becoming active ends every other session of the person. previous_login_at
 //   is the person's last_login_at before this login; last_login_at is set when the session
 //   becomes active.
@@ -29,8 +39,9 @@
 //   (the session itself is kept: a stolen cookie cannot end the owner's session).
 // - A session still in otp_required is refused by authenticate(allow_pending = false) with
 //   forbidden ("ワンタイムパスワードを入力してください").
-// - Idle for BankPolicy::session_idle_seconds or longer: the session is deleted and
-//   session_expired returned.
+// - Idle for BankPolicy::session_idle_seconds or longer, or past the login certificate's
+//   not_after: the session is deleted and session_expired returned. Sessions abandoned without
+//   logoff are removed by the next login of anyone. A suspended contract: contract_suspended.
 //
 // Thread-safe: write transactions serialize, so parallel logins of one person keep the failure
 // count and the used OTP steps right.

@@ -347,12 +347,6 @@ TEST_F(SessionLoginTest, ParallelSubmissionsOfOneCodeAcceptItOnce) {
     EXPECT_EQ(session_rows(), 1);
 }
 
-}  // namespace
-}  // namespace kakuin::service::testing
-
-namespace kakuin::service::testing {
-namespace {
-
 TEST_F(SessionLoginTest, AbandonedSessionsAreRemovedAtTheNextLogin) {
     otp_off();
     ASSERT_TRUE(sessions->login_with_pin(pin_login(kUser)).ok());
