@@ -46,6 +46,15 @@ Result<std::optional<service::PinReset>> optional_pin_pair(const json::object& o
     return std::optional<service::PinReset>{service::PinReset{*pin, *pin_again}};
 }
 
+// The user of the path. "~admin" names the administrator's own account: never a user ID (IDs
+// are alphanumeric), it lets the services refuse it with forbidden (the administrator's own
+// certificate is reissued by the bank, R24) rather than not_found.
+std::string target_user(const Request& request) {
+    const std::string_view id = request.path_param("user_id");
+    if (id == "~admin") return {};
+    return std::string(id);
+}
+
 // Runs `body` with the caller's session, or answers the authentication error.
 template <typename F>
 Response with_session(ApiServices& s, const Request& request, Access access, F&& body) {
@@ -68,7 +77,7 @@ Response list_users(ApiServices& s, const Request& request) {
 
 Response get_user(ApiServices& s, const Request& request) {
     return with_session(s, request, Access::read, [&](const service::SessionInfo& me) {
-        auto user = s.users.get_user(me, std::string(request.path_param("user_id")));
+        auto user = s.users.get_user(me, target_user(request));
         if (!user) return problem(user.error(), request);
         return json_response(user_detail_json(*user));
     });
@@ -160,7 +169,7 @@ Response change_user(ApiServices& s, const Request& request) {
             return problem(field_error("certificate", "keep, reissue or revoke"), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto user = s.users.change_user(me, std::string(request.path_param("user_id")), *change,
+        auto user = s.users.change_user(me, target_user(request), *change,
                                         handling, *confirmation, source_address(request));
         if (!user) return problem(user.error(), request);
         if (revokes(handling)) s.crl.invalidate();
@@ -174,7 +183,7 @@ Response delete_user(ApiServices& s, const Request& request) {
         if (!body) return problem(body.error(), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto done = s.users.delete_user(me, std::string(request.path_param("user_id")),
+        auto done = s.users.delete_user(me, target_user(request),
                                         *confirmation, source_address(request));
         if (!done) return problem(done.error(), request);
         s.crl.invalidate();
@@ -188,7 +197,7 @@ Response unlock_user(ApiServices& s, const Request& request) {
         if (!body) return problem(body.error(), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto user = s.users.unlock_user(me, std::string(request.path_param("user_id")),
+        auto user = s.users.unlock_user(me, target_user(request),
                                         *confirmation, source_address(request));
         if (!user) return problem(user.error(), request);
         return json_response(user_detail_json(*user));
@@ -218,7 +227,7 @@ Response register_token(ApiServices& s, const Request& request) {
         if (!token) return problem(token.error(), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto reg = s.users.register_token(me, std::string(request.path_param("user_id")), *token,
+        auto reg = s.users.register_token(me, target_user(request), *token,
                                           *confirmation, source_address(request));
         if (!reg) return problem(reg.error(), request);
         json::object o;
