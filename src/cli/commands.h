@@ -34,4 +34,20 @@ int run_serve(const ServeOptions& o);
 // once (DIR/demo-credentials.json), then serves.
 int run_demo(const std::string& data_dir);
 
+// `kakuin bank ...`: the bank's back office (command_bank.cpp). The history records the staff
+// member as bank:$USER (bank:cli without $USER).
+struct BankContractOptions {
+    std::string data_dir;
+    std::string contract_id;
+    std::string name;          // company name (kanji)
+    std::string name_kana;     // half-width kana
+    std::string login_method;  // "id-pin" or "certificate"
+};
+// Prints the initial PINs and the administrator's otpauth:// URI (for the paper letter).
+int run_bank_contract_create(const BankContractOptions& o);
+int run_bank_admin_unlock(const std::string& data_dir, const std::string& contract_id);
+// R24: revokes the administrator's certificate and registers issue number + 1.
+int run_bank_admin_reissue(const std::string& data_dir, const std::string& contract_id,
+                           const std::string& request_number);
+
 }  // namespace kakuin::cli

@@ -35,6 +35,33 @@ int main(int argc, char** argv) {
     auto* demo_cmd = app.add_subcommand("demo", "create the demo contract and users once, then serve");
     demo_cmd->add_option("--data", demo_dir, "data directory (initialised when empty)")->required();
 
+    BankContractOptions bank_contract;
+    std::string bank_dir, bank_contract_id, bank_request;
+    auto* bank_cmd = app.add_subcommand("bank", "the bank's back office");
+    bank_cmd->require_subcommand(1);
+    auto* bank_contract_cmd = bank_cmd->add_subcommand("contract", "contracts");
+    bank_contract_cmd->require_subcommand(1);
+    auto* contract_create_cmd =
+        bank_contract_cmd->add_subcommand("create", "register a contract and its administrator");
+    contract_create_cmd->add_option("--data", bank_contract.data_dir, "data directory")->required();
+    contract_create_cmd->add_option("--contract-id", bank_contract.contract_id, "11 digits")->required();
+    contract_create_cmd->add_option("--name", bank_contract.name, "company name")->required();
+    contract_create_cmd->add_option("--name-kana", bank_contract.name_kana, "company name in half-width kana")
+        ->required();
+    contract_create_cmd->add_option("--login-method", bank_contract.login_method, "id-pin or certificate")
+        ->required();
+    auto* bank_admin_cmd = bank_cmd->add_subcommand("admin", "a contract's administrator");
+    bank_admin_cmd->require_subcommand(1);
+    auto* admin_unlock_cmd = bank_admin_cmd->add_subcommand("unlock", "unlock the administrator's ID");
+    admin_unlock_cmd->add_option("--data", bank_dir, "data directory")->required();
+    admin_unlock_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
+    auto* admin_reissue_cmd = bank_admin_cmd->add_subcommand(
+        "reissue", "revoke the administrator's certificate and register a new issuance");
+    admin_reissue_cmd->add_option("--data", bank_dir, "data directory")->required();
+    admin_reissue_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
+    admin_reissue_cmd->add_option("--request-number", bank_request, "number of the paper request")
+        ->required();
+
     CLI11_PARSE(app, argc, argv);
 
     if (*init_cmd) return run_init(init);
@@ -42,5 +69,8 @@ int main(int argc, char** argv) {
     if (*ocsp_cmd) return run_ca_ocsp(data_dir, request_file, out_file);
     if (*serve_cmd) return run_serve(serve);
     if (*demo_cmd) return run_demo(demo_dir);
+    if (*contract_create_cmd) return run_bank_contract_create(bank_contract);
+    if (*admin_unlock_cmd) return run_bank_admin_unlock(bank_dir, bank_contract_id);
+    if (*admin_reissue_cmd) return run_bank_admin_reissue(bank_dir, bank_contract_id, bank_request);
     return 2;
 }
