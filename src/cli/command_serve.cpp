@@ -65,6 +65,26 @@ Result<http::TlsMaterial> tls_material(const Config& config, const pki::IssuingC
     return tls;
 }
 
+// The request log names paths; an enrollment ID in the path is a bearer secret (R20), so it is
+// masked before the line is written.
+std::string mask_enrollment_ids(std::string_view line) {
+    static constexpr std::string_view kPrefix = "/api/v1/enrollments/";
+    std::string out;
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t at = line.find(kPrefix, pos);
+        if (at == std::string_view::npos) break;
+        const std::size_t start = at + kPrefix.size();
+        std::size_t end = start;
+        while (end < line.size() && line[end] != '/' && line[end] != ' ' && line[end] != '"') ++end;
+        out.append(line.substr(pos, start - pos));
+        if (end > start) out.append("***");
+        pos = end;
+    }
+    out.append(line.substr(pos));
+    return out;
+}
+
 // The system clock plus an offset that integration tests move forward (acquisition deadlines,
 // idle sessions) through POST /test/clock. Thread-safe.
 class TestClock final : public Clock {
@@ -158,6 +178,7 @@ Status serve(const ServeOptions& o) {
             {l.name, l.address, static_cast<std::uint16_t>(l.port), mode});
     }
     KAKUIN_TRY(server_config.tls, tls_material(rt->config, *rt->ca));
+    server_config.log = [](std::string_view line) { log_line(mask_enrollment_ids(line)); };
     // Handlers block on Argon2 (tens of ms) and the store: more threads than cores.
     server_config.threads =
         static_cast<int>(std::clamp(2u * std::thread::hardware_concurrency(), 4u, 16u));
