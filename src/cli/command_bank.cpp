@@ -1,6 +1,7 @@
 // `kakuin bank ...`: the bank's back office on the command line (R1, R3, R24). Staff run these
 // from a paper application; printing the initial PINs and the TOTP provisioning URI of a new
 // contract is the point of `contract create` (they go on the letter to the customer).
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "cli/files.h"
 #include "cli/store_open.h"
 #include "core/clock.h"
+#include "core/permissions.h"
 #include "pki/ca.h"
 #include "service/bank_service.h"
 #include "service/certificate_service.h"
@@ -70,14 +72,46 @@ Result<LoginMethod> parse_login_method(const std::string& s) {
                       "ログイン方式は id-pin または certificate で指定してください。");
 }
 
+Result<std::int64_t> parse_yen(std::string_view s) {
+    if (s.empty() || s.size() > 10) return make_error(ErrorCode::invalid_request, "bad amount");
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return make_error(ErrorCode::invalid_request, "bad amount");
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+// "SERVICE=PER_TRANSACTION/PER_DAY"; the ranges are checked by the use case.
+Status parse_upper_limit(const std::string& text, ContractLimits& limits) {
+    const Error bad = make_error(ErrorCode::invalid_request, "--upper-limit must be SERVICE=PER_TRANSACTION/PER_DAY",
+                                 "上限限度額は サービス名=1回あたり/1日あたり（円、半角数字）で指定してください。");
+    const auto eq = text.find('=');
+    const auto slash = text.find('/', eq == std::string::npos ? 0 : eq);
+    if (eq == std::string::npos || slash == std::string::npos) return bad;
+    auto service = business_service_from_name(std::string_view(text).substr(0, eq));
+    if (!service) {
+        return make_error(ErrorCode::invalid_request, "unknown service in --upper-limit",
+                          "上限限度額のサービス名が正しくありません。");
+    }
+    auto per_tx = parse_yen(std::string_view(text).substr(eq + 1, slash - eq - 1));
+    auto per_day = parse_yen(std::string_view(text).substr(slash + 1));
+    if (!per_tx.ok() || !per_day.ok()) return bad;
+    limits[*service] = ContractLimit{*per_tx, *per_day};
+    return {};
+}
+
 Status contract_create(const BankContractOptions& o) {
     KAKUIN_TRY(LoginMethod method, parse_login_method(o.login_method));
+    ContractLimits limits;
+    for (const std::string& l : o.upper_limits) KAKUIN_TRY_STATUS(parse_upper_limit(l, limits));
     KAKUIN_TRY(auto ctx, load(o.data_dir));
     service::ContractInput in;
     in.contract_id = o.contract_id;
     in.name = o.name;
     in.name_kana = o.name_kana;
     in.login_method = method;
+    in.upper_limits = limits;
     KAKUIN_TRY(service::ContractCreated c, ctx->bank->create_contract(staff_actor(), in));
     std::printf("kakuin: 契約法人 %s を登録しました（ログイン方式: %s）。\n", c.contract.contract_id.c_str(),
                 method == LoginMethod::certificate ? "電子証明書方式" : "ID・暗証番号方式");
@@ -88,6 +122,13 @@ Status contract_create(const BankContractOptions& o) {
     std::printf("admin_confirmation_pin: %s\n", c.admin_confirmation_pin.c_str());
     std::printf("admin_totp_secret_base32: %s\n", c.admin_totp_secret_base32.c_str());
     std::printf("admin_otpauth_uri: %s\n", c.admin_otpauth_uri.c_str());
+    for (std::size_t i = 0; i < kBusinessServiceCount; ++i) {
+        const auto service = static_cast<BusinessService>(i);
+        const ContractLimit& l = limits[service];
+        if (l.per_transaction == 0 && l.per_day == 0) continue;
+        std::printf("upper_limit: %s %lld/%lld\n", std::string(business_service_name(service)).c_str(),
+                    static_cast<long long>(l.per_transaction), static_cast<long long>(l.per_day));
+    }
     if (c.admin_certificate) {
         const std::string deadline = c.admin_certificate->acquisition_deadline
                                          ? format_iso8601(*c.admin_certificate->acquisition_deadline)

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kakuin::cli {
 
@@ -42,6 +43,8 @@ struct BankContractOptions {
     std::string name;          // company name (kanji)
     std::string name_kana;     // half-width kana
     std::string login_method;  // "id-pin" or "certificate"
+    // 上限限度額: "SERVICE=PER_TRANSACTION/PER_DAY" in yen (core/permissions.h service names).
+    std::vector<std::string> upper_limits;
 };
 // Prints the initial PINs and the administrator's otpauth:// URI (for the paper letter).
 int run_bank_contract_create(const BankContractOptions& o);

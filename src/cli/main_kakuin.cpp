@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
         ->required();
     contract_create_cmd->add_option("--login-method", bank_contract.login_method, "id-pin or certificate")
         ->required();
+    contract_create_cmd->add_option("--upper-limit", bank_contract.upper_limits,
+                                    "contract upper limit SERVICE=PER_TRANSACTION/PER_DAY in yen (repeatable)");
     auto* bank_admin_cmd = bank_cmd->add_subcommand("admin", "a contract's administrator");
     bank_admin_cmd->require_subcommand(1);
     auto* admin_unlock_cmd = bank_admin_cmd->add_subcommand("unlock", "unlock the administrator's ID");

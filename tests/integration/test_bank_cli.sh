@@ -40,7 +40,12 @@ if sqlite3 "$DB" "SELECT detail FROM usage_history; SELECT login_pin_hash, confi
 
 # ---- Certificate contract. ----
 "$KAKUIN" bank contract create --data "$D" --contract-id 00009876543 --name "株式会社かくいん" \
-  --name-kana "ｶﾌﾞｼｷｶﾞｲｼｬｶｸｲﾝ" --login-method certificate >"$T/cert.out" || fail "create certificate"
+  --name-kana "ｶﾌﾞｼｷｶﾞｲｼｬｶｸｲﾝ" --login-method certificate \
+  --upper-limit transfer_adhoc=1000000/5000000 --upper-limit payroll=9999999999/9999999999 \
+  >"$T/cert.out" || fail "create certificate"
+grep -q "upper_limit: transfer_adhoc 1000000/5000000" "$T/cert.out" || fail "upper limit not printed"
+[ "$(sqlite3 "$DB" "SELECT per_transaction || '/' || per_day FROM contract_limits WHERE contract_id='00009876543' AND service='transfer_adhoc'")" = 1000000/5000000 ] \
+  || fail "upper limit not stored"
 grep -q "admin_certificate: registered for acquisition, issue 001, deadline 20" "$T/cert.out" \
   || { cat "$T/cert.out"; fail "certificate contract: registration not printed"; }
 grep -q "取得期限" "$T/cert.out" || fail "no Japanese deadline line"
@@ -75,6 +80,13 @@ set +e
   --login-method id-pin >/dev/null 2>"$T/kana.err"; rc=$?
 set -e
 [ "$rc" = 1 ] && grep -q "半角カナ" "$T/kana.err" || fail "full-width kana not refused clearly"
+for lim in nosuch=1/2 payroll=10000000000/10000000000 payroll=5/4 payroll=1 balance=1/1 payroll=-1/5; do
+  set +e
+  "$KAKUIN" bank contract create --data "$D" --contract-id 00000000002 --name X --name-kana ｶｸｲﾝ \
+    --login-method id-pin --upper-limit "$lim" >/dev/null 2>"$T/limit.err"; rc=$?
+  set -e
+  [ "$rc" = 1 ] && grep -q "invalid_request" "$T/limit.err" || { cat "$T/limit.err"; fail "upper limit $lim not refused"; }
+done
 [ "$before" = "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM persons), (SELECT count(*) FROM usage_history)")" ] \
   || fail "a refused create wrote something"
 
