@@ -162,7 +162,34 @@ Status admin_reissue(const std::string& data_dir, const std::string& contract_id
     return {};
 }
 
+Status admin_reset_pins(const std::string& data_dir, const std::string& contract_id) {
+    KAKUIN_TRY(auto ctx, load(data_dir));
+    KAKUIN_TRY(auto pins, ctx->bank->reset_admin_pins(staff_actor(), contract_id));
+    std::printf("kakuin: 契約法人 %s の管理者の暗証番号を再設定しました。書面でお客様にお知らせください。\n",
+                contract_id.c_str());
+    std::printf("admin_login_pin: %s\n", pins.login_pin.c_str());
+    std::printf("admin_confirmation_pin: %s\n", pins.confirmation_pin.c_str());
+    return {};
+}
+
+Status contract_suspend(const std::string& data_dir, const std::string& contract_id, bool suspend) {
+    KAKUIN_TRY(auto ctx, load(data_dir));
+    KAKUIN_TRY_STATUS(ctx->bank->set_suspended(staff_actor(), contract_id, suspend));
+    std::printf("kakuin: 契約法人 %s の利用を%sしました。\n", contract_id.c_str(),
+                suspend ? "停止" : "再開");
+    return {};
+}
+
 }  // namespace
+
+int run_bank_admin_reset_pins(const std::string& data_dir, const std::string& contract_id) {
+    return report(admin_reset_pins(data_dir, contract_id));
+}
+
+int run_bank_contract_suspend(const std::string& data_dir, const std::string& contract_id,
+                              bool suspend) {
+    return report(contract_suspend(data_dir, contract_id, suspend));
+}
 
 int run_bank_contract_create(const BankContractOptions& o) { return report(contract_create(o)); }
 

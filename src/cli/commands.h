@@ -49,6 +49,11 @@ struct BankContractOptions {
 // Prints the initial PINs and the administrator's otpauth:// URI (for the paper letter).
 int run_bank_contract_create(const BankContractOptions& o);
 int run_bank_admin_unlock(const std::string& data_dir, const std::string& contract_id);
+// R3: new random administrator PINs, printed for the bank's letter.
+int run_bank_admin_reset_pins(const std::string& data_dir, const std::string& contract_id);
+// R1: suspend (true) or resume (false) a contract.
+int run_bank_contract_suspend(const std::string& data_dir, const std::string& contract_id,
+                              bool suspend);
 // R24: revokes the administrator's certificate and registers issue number + 1.
 int run_bank_admin_reissue(const std::string& data_dir, const std::string& contract_id,
                            const std::string& request_number);

@@ -52,11 +52,21 @@ int main(int argc, char** argv) {
         ->required();
     contract_create_cmd->add_option("--upper-limit", bank_contract.upper_limits,
                                     "contract upper limit SERVICE=PER_TRANSACTION/PER_DAY in yen (repeatable)");
+    auto* contract_suspend_cmd = bank_contract_cmd->add_subcommand("suspend", "suspend a contract");
+    contract_suspend_cmd->add_option("--data", bank_dir, "data directory")->required();
+    contract_suspend_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
+    auto* contract_resume_cmd = bank_contract_cmd->add_subcommand("resume", "resume a suspended contract");
+    contract_resume_cmd->add_option("--data", bank_dir, "data directory")->required();
+    contract_resume_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
     auto* bank_admin_cmd = bank_cmd->add_subcommand("admin", "a contract's administrator");
     bank_admin_cmd->require_subcommand(1);
     auto* admin_unlock_cmd = bank_admin_cmd->add_subcommand("unlock", "unlock the administrator's ID");
     admin_unlock_cmd->add_option("--data", bank_dir, "data directory")->required();
     admin_unlock_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
+    auto* admin_reset_pins_cmd =
+        bank_admin_cmd->add_subcommand("reset-pins", "set new random login and confirmation PINs");
+    admin_reset_pins_cmd->add_option("--data", bank_dir, "data directory")->required();
+    admin_reset_pins_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
     auto* admin_reissue_cmd = bank_admin_cmd->add_subcommand(
         "reissue", "revoke the administrator's certificate and register a new issuance");
     admin_reissue_cmd->add_option("--data", bank_dir, "data directory")->required();
@@ -73,6 +83,9 @@ int main(int argc, char** argv) {
     if (*demo_cmd) return run_demo(demo_dir);
     if (*contract_create_cmd) return run_bank_contract_create(bank_contract);
     if (*admin_unlock_cmd) return run_bank_admin_unlock(bank_dir, bank_contract_id);
+    if (*contract_suspend_cmd) return run_bank_contract_suspend(bank_dir, bank_contract_id, true);
+    if (*contract_resume_cmd) return run_bank_contract_suspend(bank_dir, bank_contract_id, false);
+    if (*admin_reset_pins_cmd) return run_bank_admin_reset_pins(bank_dir, bank_contract_id);
     if (*admin_reissue_cmd) return run_bank_admin_reissue(bank_dir, bank_contract_id, bank_request);
     return 2;
 }

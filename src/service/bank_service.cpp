@@ -190,6 +190,32 @@ Result<CertificateSlot> BankService::reissue_admin_certificate(const Actor& bank
     });
 }
 
+Result<BankService::PinsReset> BankService::reset_admin_pins(const Actor& bank_actor,
+                                                             const std::string& contract_id) {
+    KAKUIN_TRY_STATUS(check_contract_id(contract_id));
+    PinsReset out;
+    KAKUIN_TRY(out.login_pin, random_initial_pin(ctx_.policy, ctx_.random, contract_id));
+    do {
+        KAKUIN_TRY(out.confirmation_pin, random_initial_pin(ctx_.policy, ctx_.random, contract_id));
+    } while (out.confirmation_pin == out.login_pin);
+    KAKUIN_TRY(std::string login_hash, auth::hash_pin(out.login_pin, ctx_.pin_hash, ctx_.random));
+    KAKUIN_TRY(std::string confirmation_hash,
+               auth::hash_pin(out.confirmation_pin, ctx_.pin_hash, ctx_.random));
+    const TimePoint now = ctx_.clock.now();
+    const PersonKey key = PersonKey::admin(contract_id);
+    KAKUIN_TRY_STATUS(in_transaction<void>(ctx_.store, TxMode::write, [&](Transaction& tx) -> Status {
+        KAKUIN_TRY(auto p, tx.find_person(key));
+        if (!p) return no_contract(contract_id);
+        p->login_pin_hash = login_hash;
+        p->confirmation_pin_hash = confirmation_hash;
+        KAKUIN_TRY_STATUS(tx.update_person(*p));
+        KAKUIN_TRY_STATUS(tx.append_history(usage(bank_actor, key, history_kind::user_changed, now,
+                                                  "login_pin reset, confirmation_pin reset")));
+        return {};
+    }));
+    return out;
+}
+
 Status BankService::set_suspended(const Actor& bank_actor, const std::string& contract_id,
                                   bool suspended) {
     KAKUIN_TRY_STATUS(check_contract_id(contract_id));

@@ -58,6 +58,15 @@ public:
                                                       const std::string& contract_id,
                                                       const std::string& request_number);
 
+    // R3: new random login and confirmation PINs for the administrator (paper request), printed
+    // on the bank's letter like the initial ones. Lock state is unchanged (see unlock_admin).
+    // Errors: invalid_request (contract ID), not_found.
+    struct PinsReset {
+        std::string login_pin;
+        std::string confirmation_pin;
+    };
+    Result<PinsReset> reset_admin_pins(const Actor& bank_actor, const std::string& contract_id);
+
     // R1: suspension by the bank. Errors: not_found.
     Status set_suspended(const Actor& bank_actor, const std::string& contract_id, bool suspended);
 

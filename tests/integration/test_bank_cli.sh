@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `kakuin bank contract create` (both login methods), its refusals (duplicate contract, bad
-# contract ID, bad login method, bad kana), `kakuin bank admin unlock` and `admin reissue`,
+# contract ID, bad login method, bad kana, bad limits), `kakuin bank admin unlock`, `admin reissue`,
+# `admin reset-pins` and `contract suspend/resume`,
 # checked through the command outputs, oathtool (the printed token works) and sqlite3 (what
 # the store holds: PIN hashes only, the lock, the history).
 set -euo pipefail
@@ -109,5 +110,20 @@ set -e
 grep -q "issue 002" "$T/reissue.out" || fail "reissue: issue number"
 sqlite3 "$DB" "SELECT detail FROM usage_history WHERE kind = 'certificate.reissued'" | grep -q "REQ-1" \
   || fail "request number not in the history"
+
+# ---- Administrator PIN reset (R3): new PINs printed, the stored hashes change. ----
+h1="$(sqlite3 "$DB" "SELECT login_pin_hash FROM persons WHERE contract_id = '00001234567' AND user_id = ''")"
+"$KAKUIN" bank admin reset-pins --data "$D" --contract-id 00001234567 >"$T/reset.out" || fail "reset-pins"
+newpin="$(field admin_login_pin "$T/reset.out")"
+[[ "$newpin" =~ ^[0-9A-Za-z]{4,12}$ ]] || fail "reset-pins: no new login PIN"
+[ -n "$(field admin_confirmation_pin "$T/reset.out")" ] || fail "reset-pins: no new confirmation PIN"
+[ "$h1" != "$(sqlite3 "$DB" "SELECT login_pin_hash FROM persons WHERE contract_id = '00001234567' AND user_id = ''")" ] \
+  || fail "reset-pins did not change the hash"
+
+# ---- Suspension (R1). ----
+"$KAKUIN" bank contract suspend --data "$D" --contract-id 00001234567 | grep -q "停止しました" || fail "suspend"
+[ "$(sqlite3 "$DB" "SELECT suspended FROM contracts WHERE contract_id = '00001234567'")" = 1 ] || fail "not suspended"
+"$KAKUIN" bank contract resume --data "$D" --contract-id 00001234567 | grep -q "再開しました" || fail "resume"
+[ "$(sqlite3 "$DB" "SELECT suspended FROM contracts WHERE contract_id = '00001234567'")" = 0 ] || fail "still suspended"
 
 echo "bank CLI: OK"

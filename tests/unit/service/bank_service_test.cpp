@@ -131,6 +131,28 @@ TEST_F(Bank, ReissueAdministratorCertificateFromThePaperRequest) {
     EXPECT_EQ(counts(), before);
 }
 
+TEST_F(Bank, ResetAdministratorPins) {
+    create_contract();
+    auto r = bank_service->reset_admin_pins(bank, kContract);
+    ASSERT_TRUE(r.ok()) << r.error().detail;
+    Person a = person(kAdmin);
+    EXPECT_TRUE(auth::verify_pin(r->login_pin, a.login_pin_hash).ok());
+    EXPECT_TRUE(auth::verify_pin(r->confirmation_pin, a.confirmation_pin_hash).ok());
+    EXPECT_EQ(auth::verify_pin(created.admin_confirmation_pin, a.confirmation_pin_hash).error().code,
+              ErrorCode::pin_incorrect);
+    EXPECT_NE(r->login_pin, r->confirmation_pin);
+    // The old confirmation PIN no longer confirms the administrator's changes.
+    EXPECT_EQ(users->stop_transactions(admin_session(), true, created.admin_confirmation_pin, "192.0.2.10")
+                  .error().code,
+              ErrorCode::confirmation_pin_incorrect);
+    EXPECT_TRUE(users->stop_transactions(admin_session(), true, r->confirmation_pin, "192.0.2.10").ok());
+    for (const auto& rec : all_history()) EXPECT_EQ(rec.detail.find(r->login_pin), std::string::npos);
+    const auto before = counts();
+    EXPECT_EQ(bank_service->reset_admin_pins(bank, "00000000009").error().code, ErrorCode::not_found);
+    EXPECT_EQ(bank_service->reset_admin_pins(bank, "x").error().code, ErrorCode::invalid_request);
+    EXPECT_EQ(counts(), before);
+}
+
 TEST_F(Bank, SuspendAndResume) {
     create_contract();
     ASSERT_TRUE(bank_service->set_suspended(bank, kContract, true).ok());
