@@ -71,6 +71,7 @@ openssl verify -CAfile "$D/ca-chain.pem" "$T/r1.chain.pem" >/dev/null || fail "i
 openssl x509 -in "$T/r1.chain.pem" -noout -subject | grep -q "$C riyousya" || fail "subject not from the store"
 openssl pkcs12 -export -in "$T/r1.chain.pem" -inkey "$T/r1.key" -passout pass:p12pass -out "$T/r1.p12"
 s="$(csr_post "$T/r1.csr")"; kk_expect 404 not_found "$s"   # single use
+grep -qF "$EID" "$T/server.log" && fail "the enrollment ID (a bearer secret) is in the server log"
 # R20 retry: a second acquisition before any use replaces the first certificate.
 kk_acquire "$T/r2.p12" "$RPIN" "$RTOTP" R_STEP --contract-id "$C" --user-id riyousya \
   || { cat "$T/acquire.out"; fail "R20 retry acquisition"; }
