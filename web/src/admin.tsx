@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type Permission, type User, type UsageRecord } from "./api";
 import { Alert, SecretField, TextField } from "./fields";
-import { certStatusLabel, fmtTime, LIMITED, SERVICES, serviceLabel, t } from "./i18n";
+import { certStatusLabel, fmtTime, kindLabel, LIMITED, SERVICES, serviceLabel, t } from "./i18n";
 import { Layout } from "./layout";
 import { useValue } from "./signalish";
 import { bank, go, session } from "./state";
@@ -383,7 +383,9 @@ function sanitizeSvg(svg: string): string {
   return new XMLSerializer().serializeToString(root);
 }
 
-const KINDS = ["", "login", "certificate.reissued", "certificate.issued", "certificate.revoked", "user.created", "user.changed", "user.deleted", "user.unlocked", "token.registered"];
+const KINDS = ["", "login.succeeded", "auth.failed", "logout", "person.locked", "person.unlocked", "confirmation_pin.failed",
+  "user.registered", "user.changed", "user.deleted", "otp_token.registered", "contract.changed", "enrollment.started",
+  "certificate.registered", "certificate.issued", "certificate.reissued", "certificate.revoked", "certificate.first_used"];
 
 export function History() {
   const [from, setFrom] = useState("");
@@ -416,7 +418,7 @@ export function History() {
         <TextField id="history_user_id" label={t("userId")} value={userId} onInput={setUserId} maxLength={16} />
         <div class="field"><label for="kind">{t("kind")}</label><div class="control">
           <select id="kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
-            {KINDS.map((k) => <option value={k}>{k || t("all")}</option>)}
+            {KINDS.map((k) => <option value={k}>{k ? kindLabel(k) : t("all")}</option>)}
           </select></div></div>
         <div class="buttons"><button type="submit" class="primary" id="search">{t("search")}</button></div>
       </form>
@@ -427,7 +429,7 @@ export function History() {
             <th scope="col">{t("kind")}</th><th scope="col">{t("result")}</th><th scope="col">{t("source")}</th></tr></thead>
           <tbody>{records.map((r) => (
             <tr key={r.id}><td>{fmtTime(r.at)}</td><td>{r.actor}</td><td>{r.target_user_id ?? ""}</td>
-              <td>{r.kind}</td><td>{r.result}</td><td>{r.source_address ?? ""}</td></tr>
+              <td>{kindLabel(r.kind)}</td><td>{r.result === "ok" ? "OK" : r.result}</td><td>{r.source_address ?? ""}</td></tr>
           ))}</tbody>
         </table></div>
       ))}

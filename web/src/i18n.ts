@@ -189,3 +189,13 @@ const servicesEn: Dict = { balance: "Balance", statements: "Statements", history
 export const SERVICES = Object.keys(servicesJa);
 export const LIMITED = new Set(["transfer_own", "transfer_registered", "transfer_adhoc", "bulk_transfer", "payroll", "direct_debit", "tax_payment"]);
 export const serviceLabel = (s: string) => (current === "en" ? servicesEn : servicesJa)[s] ?? s;
+
+const kindsJa: Dict = { "login.succeeded": "ログオン", "auth.failed": "認証失敗", logout: "ログオフ",
+  "person.locked": "IDロック", "person.unlocked": "IDロック解除", "confirmation_pin.failed": "確認暗証番号誤り",
+  "user.registered": "利用者登録", "user.changed": "利用者情報変更", "user.deleted": "利用者登録抹消",
+  "otp_token.registered": "トークン登録", "contract.changed": "契約法人情報変更（取引停止等）",
+  "enrollment.started": "電子証明書取得開始", "certificate.registered": "電子証明書発行登録",
+  "certificate.issued": "電子証明書取得", "certificate.reissued": "電子証明書再発行", "certificate.revoked": "電子証明書失効",
+  "certificate.renewed": "電子証明書更新", "certificate.expired": "電子証明書期限切れ",
+  "certificate.first_used": "電子証明書初回利用", "contract.registered": "契約法人登録" };
+export const kindLabel = (k: string) => (current === "en" ? k : kindsJa[k] ?? k);
