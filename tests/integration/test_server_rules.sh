@@ -20,11 +20,18 @@ pin_login() {  # pin_login JAR ROLE USER PIN -> status; body in $T/body
 }
 
 # --- TLS: the certificate listener requires a client certificate; TLS < 1.2 refused ---------
-if echo | timeout 10 openssl s_client -connect "127.0.0.1:$MTLS_PORT" -CAfile "$D/ca-chain.pem" \
-     -servername localhost >"$T/sc.out" 2>&1 && ! grep -qi "alert\|error" "$T/sc.out"; then
-  # TLS 1.3 sends the alert after the handshake: a request must fail.
-  fail "mtls accepted a client without certificate"
+# TLS 1.2: the server refuses the handshake itself.
+if echo | timeout 10 openssl s_client -connect "127.0.0.1:$MTLS_PORT" -tls1_2 -CAfile "$D/ca-chain.pem" \
+     -servername localhost >"$T/sc12.out" 2>&1; then
+  fail "mtls (TLS 1.2) completed a handshake without a client certificate"
 fi
+# TLS 1.3: the client may believe the handshake done before the server's alert arrives, but no
+# request is ever answered.
+printf 'GET /api/v1/sessions/current HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' |
+  timeout 10 openssl s_client -quiet -connect "127.0.0.1:$MTLS_PORT" -tls1_3 -CAfile "$D/ca-chain.pem" \
+  -servername localhost >"$T/sc13.out" 2>&1 || true
+grep -q "^HTTP/" "$T/sc13.out" && fail "mtls answered a request without a client certificate"
+grep -qi "alert\|error" "$T/sc13.out" || fail "no TLS alert for a client without certificate: $(cat "$T/sc13.out")"
 s="$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$D/ca-chain.pem" "$MTLS/api/v1/sessions/current" 2>/dev/null || true)"
 [ "$s" = 000 ] || fail "mtls without certificate answered HTTP $s"
 if echo | timeout 10 openssl s_client -connect "127.0.0.1:$HTTPS_PORT" -tls1_1 -CAfile "$D/ca-chain.pem" \
