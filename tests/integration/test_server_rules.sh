@@ -124,7 +124,28 @@ s="$(kk_cert_api "$T/admin.p12" "$A" POST /api/v1/sessions/current/otp '{"otp":"
 # The administrator's own certificate is not handled through the user API.
 s="$(kk_cert_api "$T/admin.p12" "$A" PATCH /api/v1/users/~admin '{"certificate":"reissue","confirmation_pin":"'"$ADMIN_CONFIRM"'"}')"
 kk_expect 403 forbidden "$s"
-# Another contract's / an unknown user: not_found.
+# Another contract's users: not_found both ways (a second contract from the bank's command line,
+# ID/PIN method, with a user registered by its administrator).
+C2=00001111222
+"$KAKUIN" bank contract create --data "$D" --contract-id $C2 --name "別会社" --name-kana "ﾍﾞﾂｶﾞｲｼｬ" \
+  --login-method id-pin >"$T/bank.out" 2>&1 || fail "bank contract create: $(cat "$T/bank.out")"
+A2PIN="$(sed -n 's/^admin_login_pin: //p' "$T/bank.out")"
+A2CONF="$(sed -n 's/^admin_confirmation_pin: //p' "$T/bank.out")"
+A2TOTP="$(sed -n 's/^admin_totp_secret_base32: //p' "$T/bank.out")"
+A2="$T/admin2.jar"
+s="$(kk_api "$A2" POST "$HTTPS/api/v1/sessions" '{"role":"admin","contract_id":"'$C2'","pin":"'"$A2PIN"'"}')"
+kk_expect 201 - "$s"; kk_save_csrf "$A2"
+kk_otp_into A2_STEP "$A2TOTP" code
+s="$(kk_api "$A2" POST "$HTTPS/api/v1/sessions/current/otp" '{"otp":"'"$code"'"}')"; kk_expect 200 - "$s"
+s="$(kk_api "$A2" POST "$HTTPS/api/v1/users" '{"user_id":"tasya01","name_kana":"ﾀｼｬ","login_pin":"ts482910","login_pin_again":"ts482910","user_confirmation_pin":"ts739102","user_confirmation_pin_again":"ts739102","confirmation_pin":"'"$A2CONF"'"}')"
+kk_expect 201 - "$s"
+s="$(kk_cert_api "$T/admin.p12" "$A" GET /api/v1/users/tasya01)"; kk_expect 404 not_found "$s"
+s="$(kk_api "$A2" GET "$HTTPS/api/v1/users/riyousya")"; kk_expect 404 not_found "$s"
+s="$(kk_api "$A2" PATCH "$HTTPS/api/v1/users/riyousya" '{"certificate":"reissue","confirmation_pin":"'"$A2CONF"'"}')"
+kk_expect 404 not_found "$s"
+s="$(kk_api "$A2" GET "$HTTPS/api/v1/users")"; kk_expect 200 - "$s"
+grep -q riyousya "$T/body" && fail "another contract's list shows riyousya"
+# An unknown user: not_found.
 s="$(kk_cert_api "$T/admin.p12" "$A" GET /api/v1/users/nosuchuser)"; kk_expect 404 not_found "$s"
 # CSRF: a write without the header is refused and changes nothing.
 s="$(curl -sS -o "$T/body" -w '%{http_code}' --cacert "$D/ca-chain.pem" --cert "$T/admin.p12:p12pass" --cert-type P12 \
