@@ -5,19 +5,36 @@
 #include <utility>
 
 #include "core/result.h"
+#include "store/retry.h"
 #include "store/store.h"
 
 namespace kakuin::service {
 
 // `work` is called as work(store::Transaction&) and returns Result<T> (or Status).
+//
+// A retryable failure (store/retry.h: a PostgreSQL serialization failure or deadlock, never
+// reported by SQLite) rolls back and runs `work` again on a fresh transaction, up to
+// store::kMaxTransactionAttempts times in all: `work` must not keep state between attempts.
 template <typename T, typename Work>
 Result<T> in_transaction(store::Store& store, store::TxMode mode, Work&& work) {
-    auto tx = store.begin(mode);
-    if (!tx.ok()) return tx.take_error();
-    Result<T> result = std::forward<Work>(work)(**tx);
-    if (!result.ok()) return result;
-    if (Status committed = (*tx)->commit(); !committed.ok()) return committed.take_error();
-    return result;
+    for (int attempt = 1;; ++attempt) {
+        const bool last = attempt >= store::kMaxTransactionAttempts;
+        auto tx = store.begin(mode);
+        if (!tx.ok()) {
+            if (!last && store::is_retryable(tx.error())) continue;
+            return tx.take_error();
+        }
+        Result<T> result = work(**tx);
+        if (!result.ok()) {
+            if (!last && store::is_retryable(result.error())) continue;
+            return result;
+        }
+        if (Status committed = (*tx)->commit(); !committed.ok()) {
+            if (!last && store::is_retryable(committed.error())) continue;
+            return committed.take_error();
+        }
+        return result;
+    }
 }
 
 }  // namespace kakuin::service

@@ -1,0 +1,96 @@
+// A PostgreSQL transaction: owns one pooled connection for its lifetime. Internal to the store.
+#pragma once
+
+#include <memory>
+
+#include "store/postgres/pg_connection.h"
+#include "store/store.h"
+
+namespace kakuin::store::postgres {
+
+class PgConnection;
+class PostgresStore;
+
+class PostgresTransaction final : public Transaction {
+public:
+    // REQUIRES: `conn` has begun a transaction.
+    PostgresTransaction(PostgresStore& store, std::unique_ptr<PgConnection> conn, TxMode mode);
+    // Rolls back unless commit() succeeded, then returns the connection to the pool.
+    ~PostgresTransaction() override;
+
+    Status commit() override;
+
+    Status insert_contract(const Contract& c) override;
+    Result<std::optional<Contract>> find_contract(const std::string& contract_id) override;
+    Status update_contract_flags(const std::string& contract_id, bool suspended,
+                                 bool transactions_stopped) override;
+
+    Status insert_person(const Person& p) override;
+    Result<std::optional<Person>> find_person(const PersonKey& key) override;
+    Result<std::vector<Person>> list_persons(const std::string& contract_id) override;
+    Status update_person(const Person& p) override;
+    Status delete_person(const PersonKey& key) override;
+
+    Result<CertificateSlot> load_slot_for_update(const PersonKey& key) override;
+    Status save_slot(const PersonKey& key, const CertificateSlot& slot) override;
+    Result<std::vector<DueSlot>> list_slots_due_for_expiry(TimePoint now, int limit) override;
+
+    Status insert_certificate(const CertificateRecord& c) override;
+    Result<std::optional<CertificateRecord>> find_certificate_by_serial(
+        const std::string& serial_hex) override;
+    Result<std::optional<CertificateRecord>> find_certificate_by_fingerprint(
+        const std::string& sha256_hex) override;
+    Status mark_certificate_revoked(const std::string& serial_hex, TimePoint at,
+                                    CrlReason reason) override;
+    Status mark_certificate_first_used(const std::string& serial_hex, TimePoint at) override;
+    Status for_each_revoked_certificate(
+        const std::function<Status(const RevokedCertificate&)>& visit) override;
+
+    Result<std::int64_t> next_crl_number() override;
+
+    Result<std::int64_t> append_history(const UsageRecord& r) override;
+    Result<HistoryPage> list_history(const HistoryQuery& q) override;
+
+    Result<std::optional<std::string>> get_meta(const std::string& key) override;
+    Status set_meta(const std::string& key, const std::string& value) override;
+
+    Result<RowCounts> row_counts() override;
+
+    // Issue 3 (pg_sessions.cpp).
+    Status insert_session(const SessionRecord& s) override;
+    Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) override;
+    Status update_session(const SessionRecord& s) override;
+    Status delete_session(const std::string& token_hash) override;
+    Result<int> delete_sessions_of(const PersonKey& person,
+                                   const std::string& keep_token_hash) override;
+    Result<int> delete_sessions_idle_since(TimePoint cutoff) override;
+    Status upsert_otp_token(const OtpToken& t) override;
+    Result<std::optional<OtpToken>> find_otp_token(const PersonKey& person) override;
+    Status delete_otp_token(const PersonKey& person) override;
+    Result<std::optional<std::int64_t>> last_used_otp_step(const PersonKey& person) override;
+    Status record_used_otp_step(const PersonKey& person, std::int64_t step) override;
+    Status insert_enrollment(const EnrollmentRecord& e) override;
+    Result<std::optional<EnrollmentRecord>> find_enrollment(const std::string& id_hash) override;
+    Status update_enrollment_phase(const std::string& id_hash, EnrollmentPhase phase) override;
+    Result<int> delete_expired_enrollments(TimePoint now) override;
+    Result<bool> person_has_certificate(const PersonKey& person) override;
+
+    // Permissions and limits (pg_permissions.cpp).
+    Result<Permissions> load_permissions(const PersonKey& person) override;
+    Status save_permissions(const PersonKey& person, const Permissions& p) override;
+    Result<ContractLimits> load_contract_limits(const std::string& contract_id) override;
+    Status save_contract_limits(const std::string& contract_id, const ContractLimits& l) override;
+
+private:
+    // Runs one prepared statement on this transaction's connection.
+    Result<Rows> q(std::string_view name, std::string_view sql, const Params& p);
+    // Write transactions lock the rows they read where a rule depends on them.
+    bool writing() const { return mode_ == TxMode::write; }
+
+    PostgresStore& store_;
+    std::unique_ptr<PgConnection> conn_;
+    TxMode mode_;
+    bool finished_ = false;
+};
+
+}  // namespace kakuin::store::postgres
