@@ -37,9 +37,9 @@ Response start(ApiServices& s, const Request& request) {
     if (!user_id) return problem(user_id.error(), request);
     auto pin = required_string(*body, "pin", 64);
     if (!pin) return problem(pin.error(), request);
-    auto started = s.enrollments.start(service::EnrollmentStart{
-        std::move(*contract_id), user_id->value_or(""), std::move(*pin),
-        source_address(request).value_or("")});
+    auto started = s.enrollments.start(
+        service::EnrollmentStart{std::move(*contract_id), user_id->value_or(""), std::move(*pin),
+                                 source_address(request).value_or("")});
     if (!started) return problem(started.error(), request);
     json::object o = enrollment_json(started->info);
     o["enrollment_id"] = started->enrollment_id;

@@ -71,9 +71,12 @@ namespace {
 // The wire names of service::TokenKind (kept here so that the views need no service code).
 const char* token_name(service::TokenKind k) {
     switch (k) {
-        case service::TokenKind::software: return "software";
-        case service::TokenKind::hardware: return "hardware";
-        case service::TokenKind::none: break;
+        case service::TokenKind::software:
+            return "software";
+        case service::TokenKind::hardware:
+            return "hardware";
+        case service::TokenKind::none:
+            break;
     }
     return "none";
 }

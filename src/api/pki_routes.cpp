@@ -42,25 +42,25 @@ http::Response ocsp_answer(service::CertificateService& certificates,
 
 }  // namespace
 
-void add_pki_routes(http::Router& router, CrlCache& crl, service::CertificateService& certificates) {
+void add_pki_routes(http::Router& router, CrlCache& crl,
+                    service::CertificateService& certificates) {
     const auto scope = {kHttpListener};
     router.get("/crl", only_on(scope, [&crl](const http::Request& request) {
                    auto der = crl.current();
                    if (!der) return http::Response::problem(der.error(), request);
                    return http::Response::bytes("application/pkix-crl", std::move(*der));
                }));
-    router.post(
-        "/ocsp",
-        only_on(scope,
-                [&certificates](const http::Request& request) {
-                    const auto* p = reinterpret_cast<const std::uint8_t*>(request.body.data());
-                    return ocsp_answer(certificates, {p, request.body.size()}, request);
-                }),
-        http::RouteOptions{pki::kMaxOcspRequestBytes});
+    router.post("/ocsp",
+                only_on(scope,
+                        [&certificates](const http::Request& request) {
+                            const auto* p =
+                                reinterpret_cast<const std::uint8_t*>(request.body.data());
+                            return ocsp_answer(certificates, {p, request.body.size()}, request);
+                        }),
+                http::RouteOptions{pki::kMaxOcspRequestBytes});
     // RFC 6960 A.1: GET {url}/{url-encoding of base64 encoding of the DER request}. The router
     // has already %-decoded the path; a base64 text contains '/', hence the rest parameter.
-    router.get("/ocsp/{request...}",
-               only_on(scope, [&certificates](const http::Request& request) {
+    router.get("/ocsp/{request...}", only_on(scope, [&certificates](const http::Request& request) {
                    const std::string_view text = request.path_param("request");
                    if (text.size() > pki::kMaxOcspRequestBytes * 2)
                        return http::Response::problem(ErrorCode::request_too_large,

@@ -16,7 +16,7 @@ namespace kakuin::api {
 // after every revocation). Each regeneration takes the next CRL number, so it is not done per
 // request. Thread-safe.
 class CrlCache {
-public:
+  public:
     // The references must outlive the cache.
     CrlCache(service::CertificateService& certificates, const Clock& clock,
              std::chrono::seconds next_update, std::chrono::seconds max_age);
@@ -24,7 +24,7 @@ public:
     Result<std::string> current();
     void invalidate();
 
-private:
+  private:
     service::CertificateService& certificates_;
     const Clock& clock_;
     std::chrono::seconds next_update_;

@@ -1,7 +1,7 @@
 #include "api/session_gate.h"
 
-#include "api/request_context.h"
 #include "api/listener_scope.h"
+#include "api/request_context.h"
 #include "auth/constant_time.h"
 
 namespace kakuin::api {

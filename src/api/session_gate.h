@@ -14,10 +14,10 @@
 namespace kakuin::api {
 
 enum class Access {
-    read,           // GET: an active session
-    write,          // an active session + X-CSRF-Token
-    otp_step,       // the OTP step of a login: a session in otp_required + X-CSRF-Token
-    any_state_write // logoff: a session in any state + X-CSRF-Token
+    read,            // GET: an active session
+    write,           // an active session + X-CSRF-Token
+    otp_step,        // the OTP step of a login: a session in otp_required + X-CSRF-Token
+    any_state_write  // logoff: a session in any state + X-CSRF-Token
 };
 
 // Errors: session_expired (no cookie, unknown/idle/ended session, or a session of the other

@@ -37,10 +37,10 @@ Response login(ApiServices& s, const Request& request) {
     if (on_mtls) {
         // The identity is the certificate's; naming one in the body is a client error.
         if (body->contains("contract_id") || body->contains("user_id"))
-            return problem(make_error(ErrorCode::invalid_request,
-                                      "certificate login takes role and pin only",
-                                      "電子証明書方式のログインでは契約法人IDと利用者IDは指定できません。"),
-                           request);
+            return problem(
+                make_error(ErrorCode::invalid_request, "certificate login takes role and pin only",
+                           "電子証明書方式のログインでは契約法人IDと利用者IDは指定できません。"),
+                request);
         auto cert = client_certificate(request);
         if (!cert) return problem(make_error(ErrorCode::certificate_required), request);
         session = s.sessions.login_with_certificate(
@@ -52,7 +52,8 @@ Response login(ApiServices& s, const Request& request) {
             // {role, pin} is the certificate login's body: it needs the certificate listener.
             return problem(make_error(ErrorCode::certificate_required,
                                       "certificate login is on the certificate listener",
-                                      "電子証明書が提示されていません。電子証明書方式のログイン画面からログインしてください。"),
+                                      "電子証明書が提示されていません。電子証明書方式のログイン画面"
+                                      "からログインしてください。"),
                            request);
         auto user_id = optional_string(*body, "user_id", 32);
         if (!user_id) return problem(user_id.error(), request);
@@ -78,8 +79,8 @@ Response submit_otp(ApiServices& s, const Request& request) {
     if (!body) return problem(body.error(), request);
     auto otp = required_string(*body, "otp", 16);
     if (!otp) return problem(otp.error(), request);
-    auto session = s.sessions.submit_otp(session_token(request), *otp,
-                                         source_address(request).value_or(""));
+    auto session =
+        s.sessions.submit_otp(session_token(request), *otp, source_address(request).value_or(""));
     if (!session) return problem(session.error(), request);
     return json_response(session_json(*session));
 }

@@ -132,8 +132,8 @@ Result<service::UserChange> parse_user_change(const json::object& o) {
     }
     KAKUIN_TRY(c.authority, optional_authority(o));
     KAKUIN_TRY(c.login_pin, optional_pin_pair(o, "login_pin", "login_pin_again"));
-    KAKUIN_TRY(c.confirmation_pin, optional_pin_pair(o, "user_confirmation_pin",
-                                                     "user_confirmation_pin_again"));
+    KAKUIN_TRY(c.confirmation_pin,
+               optional_pin_pair(o, "user_confirmation_pin", "user_confirmation_pin_again"));
     KAKUIN_TRY(c.accident, optional_bool(o, "accident"));
     KAKUIN_TRY(c.suspended, optional_bool(o, "suspended"));
     KAKUIN_TRY(c.otp_locked, optional_bool(o, "otp_locked"));
@@ -147,30 +147,27 @@ Result<service::UserChange> parse_user_change(const json::object& o) {
     return c;
 }
 
-bool revokes(service::CertificateHandling h) {
-    return h != service::CertificateHandling::keep;
-}
+bool revokes(service::CertificateHandling h) { return h != service::CertificateHandling::keep; }
 
 Response change_user(ApiServices& s, const Request& request) {
     return with_session(s, request, Access::write, [&](const service::SessionInfo& me) {
         auto body = parse_json_object(
-            request, {"name_kana", "name_kanji", "authority", "login_pin", "login_pin_again",
-                      "user_confirmation_pin", "user_confirmation_pin_again", "accident",
-                      "suspended", "otp_locked", "permissions", "contact_email", "certificate",
-                      "confirmation_pin"});
+            request,
+            {"name_kana", "name_kanji", "authority", "login_pin", "login_pin_again",
+             "user_confirmation_pin", "user_confirmation_pin_again", "accident", "suspended",
+             "otp_locked", "permissions", "contact_email", "certificate", "confirmation_pin"});
         if (!body) return problem(body.error(), request);
         auto change = parse_user_change(*body);
         if (!change) return problem(change.error(), request);
         auto handling_name = optional_string(*body, "certificate", 16);
         if (!handling_name) return problem(handling_name.error(), request);
         auto handling = service::CertificateHandling::keep;
-        if (*handling_name &&
-            !service::certificate_handling_from_name(**handling_name, handling))
+        if (*handling_name && !service::certificate_handling_from_name(**handling_name, handling))
             return problem(field_error("certificate", "keep, reissue or revoke"), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto user = s.users.change_user(me, target_user(request), *change,
-                                        handling, *confirmation, source_address(request));
+        auto user = s.users.change_user(me, target_user(request), *change, handling, *confirmation,
+                                        source_address(request));
         if (!user) return problem(user.error(), request);
         if (revokes(handling)) s.crl.invalidate();
         return json_response(user_detail_json(*user));
@@ -183,8 +180,8 @@ Response delete_user(ApiServices& s, const Request& request) {
         if (!body) return problem(body.error(), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto done = s.users.delete_user(me, target_user(request),
-                                        *confirmation, source_address(request));
+        auto done =
+            s.users.delete_user(me, target_user(request), *confirmation, source_address(request));
         if (!done) return problem(done.error(), request);
         s.crl.invalidate();
         return Response::no_content();
@@ -197,8 +194,8 @@ Response unlock_user(ApiServices& s, const Request& request) {
         if (!body) return problem(body.error(), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto user = s.users.unlock_user(me, target_user(request),
-                                        *confirmation, source_address(request));
+        auto user =
+            s.users.unlock_user(me, target_user(request), *confirmation, source_address(request));
         if (!user) return problem(user.error(), request);
         return json_response(user_detail_json(*user));
     });
@@ -221,14 +218,15 @@ Result<service::TokenRequest> parse_token_request(const json::object& o) {
 
 Response register_token(ApiServices& s, const Request& request) {
     return with_session(s, request, Access::write, [&](const service::SessionInfo& me) {
-        auto body = parse_json_object(request, {"kind", "secret_base32", "serial", "confirmation_pin"});
+        auto body =
+            parse_json_object(request, {"kind", "secret_base32", "serial", "confirmation_pin"});
         if (!body) return problem(body.error(), request);
         auto token = parse_token_request(*body);
         if (!token) return problem(token.error(), request);
         auto confirmation = required_string(*body, "confirmation_pin", kPinMax);
         if (!confirmation) return problem(confirmation.error(), request);
-        auto reg = s.users.register_token(me, target_user(request), *token,
-                                          *confirmation, source_address(request));
+        auto reg = s.users.register_token(me, target_user(request), *token, *confirmation,
+                                          source_address(request));
         if (!reg) return problem(reg.error(), request);
         json::object o;
         o["kind"] = std::string(service::token_kind_name(reg->kind));

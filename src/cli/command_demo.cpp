@@ -78,10 +78,15 @@ Status create_demo(const std::string& data_dir) {
     SystemClock clock;
     pki::OsRandom random;
     const auto& ph = config.pin_hash;
-    const service::ServiceContext ctx{*store, *ca, clock, random, config.policy,
-                                      auth::Argon2Params{static_cast<std::uint32_t>(ph.memory_kib),
-                                                         static_cast<std::uint32_t>(ph.iterations),
-                                                         static_cast<std::uint32_t>(ph.parallelism)}};
+    const service::ServiceContext ctx{
+        *store,
+        *ca,
+        clock,
+        random,
+        config.policy,
+        auth::Argon2Params{static_cast<std::uint32_t>(ph.memory_kib),
+                           static_cast<std::uint32_t>(ph.iterations),
+                           static_cast<std::uint32_t>(ph.parallelism)}};
     service::CertificateService certificates(*store, *ca, clock, random, config.policy);
     service::BankService bank(ctx, certificates);
     service::UserAdminService users(ctx, certificates);
@@ -98,15 +103,15 @@ Status create_demo(const std::string& data_dir) {
     admin.person = PersonKey::admin(kDemoContract);
     admin.state = service::SessionState::active;
     const std::string& confirm = created.admin_confirmation_pin;
-    KAKUIN_TRY(auto riyousya, add_user(users, admin, confirm, random, "riyousya", "ﾘﾖｳ ｼｬ",
-                                       "利用 者", true));
+    KAKUIN_TRY(auto riyousya,
+               add_user(users, admin, confirm, random, "riyousya", "ﾘﾖｳ ｼｬ", "利用 者", true));
     KAKUIN_TRY(auto genchi, add_user(users, admin, confirm, random, "genchi02", "ｹﾞﾝﾁ ｼﾞﾛｳ",
                                      "現地 二郎", false));
 
     json::object out;
     out["contract_id"] = kDemoContract;
-    out["admin"] = person_json("", created.admin_login_pin, confirm,
-                               created.admin_totp_secret_base32);
+    out["admin"] =
+        person_json("", created.admin_login_pin, confirm, created.admin_totp_secret_base32);
     json::array list;
     for (const auto& u : {riyousya, genchi})
         list.push_back(person_json(u.user_id, u.pin, u.confirmation_pin, u.totp_secret));
@@ -127,7 +132,8 @@ void print_where_to_go(const std::string& dir, const std::map<std::string, std::
     const std::string https = "https://localhost:" + port("https");
     std::printf(
         "\nkakuin demo is running (Ctrl-C stops it).\n"
-        "  contract ID 00009876543 (certificate login); PINs and OTP secrets of the administrator,\n"
+        "  contract ID 00009876543 (certificate login); PINs and OTP secrets of the "
+        "administrator,\n"
         "  riyousya and genchi02: %s/demo-credentials.json (oathtool --totp -b SECRET)\n"
         "  trust this chain in the browser / clients: %s/ca-chain.pem\n\n"
         "  1. get a certificate (administrator; add --user-id riyousya for the user):\n"

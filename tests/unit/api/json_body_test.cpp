@@ -49,7 +49,8 @@ TEST(JsonBody, RefusesUnknownFieldsNamingThem) {
 TEST(JsonBody, RefusesTooDeepAndTooLarge) {
     auto deep = parse_json_object(post(R"({"a":[[[[[[[[[[1]]]]]]]]]]})"), {"a"});
     ASSERT_FALSE(deep.ok());
-    auto big = parse_json_object(post("{\"a\":\"" + std::string(kMaxJsonBodyBytes, 'x') + "\"}"), {"a"});
+    auto big =
+        parse_json_object(post("{\"a\":\"" + std::string(kMaxJsonBodyBytes, 'x') + "\"}"), {"a"});
     ASSERT_FALSE(big.ok());
     EXPECT_EQ(big.error().code, ErrorCode::request_too_large);
 }
@@ -72,7 +73,8 @@ TEST(JsonBody, StrictTypesNameTheField) {
 
 TEST(Permissions, ParsesNamedServicesOthersOff) {
     auto o = parse_json_object(
-        post(R"({"p":{"balance":{"allowed":true},"transfer_adhoc":{"allowed":true,"per_transaction":1000,"per_day":5000}}})"),
+        post(
+            R"({"p":{"balance":{"allowed":true},"transfer_adhoc":{"allowed":true,"per_transaction":1000,"per_day":5000}}})"),
         {"p"});
     ASSERT_TRUE(o.ok());
     auto p = parse_permissions(o->at("p"));

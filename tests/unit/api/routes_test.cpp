@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 class ApiRoutes : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() /
                ("kakuin-api-test-" + std::to_string(std::random_device{}()));
@@ -39,12 +39,12 @@ protected:
         auto st = store::sqlite::SqliteStore::open((dir_ / "kakuin.db").string());
         ASSERT_TRUE(st.ok());
         store_ = std::move(*st);
-        certs_ = std::make_unique<service::CertificateService>(*store_, *ca_, clock_, random_,
-                                                               policy_);
+        certs_ =
+            std::make_unique<service::CertificateService>(*store_, *ca_, clock_, random_, policy_);
         crl_ = std::make_unique<CrlCache>(*certs_, clock_, std::chrono::hours(24),
                                           std::chrono::minutes(5));
-        const service::ServiceContext ctx{*store_, *ca_, clock_, random_, policy_,
-                                          auth::Argon2Params{64, 1, 1}};
+        const service::ServiceContext ctx{*store_, *ca_,    clock_,
+                                          random_, policy_, auth::Argon2Params{64, 1, 1}};
         services_ = std::make_unique<ApiServices>(ctx, *certs_, *crl_);
         add_pki_routes(router_, *crl_, *certs_);
         add_api_routes(router_, *services_);
@@ -177,8 +177,9 @@ TEST_F(ApiRoutes, SessionCookieCsrfAndListenerBinding) {
                            {{"Cookie", cookie}, {"X-CSRF-Token", csrf}})),
               "invalid_request");
     // Logoff needs the token too, then the cookie is dead.
-    EXPECT_EQ(code_of(call("https", "DELETE", "/api/v1/sessions/current", {}, {{"Cookie", cookie}})),
-              "csrf_failed");
+    EXPECT_EQ(
+        code_of(call("https", "DELETE", "/api/v1/sessions/current", {}, {{"Cookie", cookie}})),
+        "csrf_failed");
     auto off = call("https", "DELETE", "/api/v1/sessions/current", {},
                     {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
     EXPECT_EQ(off.status, 204);
