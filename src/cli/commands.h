@@ -58,4 +58,8 @@ int run_bank_contract_suspend(const std::string& data_dir, const std::string& co
 int run_bank_admin_reissue(const std::string& data_dir, const std::string& contract_id,
                            const std::string& request_number);
 
+// `kakuin migrate --from DIR --to postgresql://...`: copies every table of DIR's SQLite
+// database into an empty PostgreSQL database (command_migrate.cpp). Stop the server first.
+int run_migrate(const std::string& data_dir, const std::string& pg_url);
+
 }  // namespace kakuin::cli

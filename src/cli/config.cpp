@@ -297,6 +297,7 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
     } else {
         return invalid("store.url", "must start with sqlite: or postgresql://");
     }
+    KAKUIN_TRY_STATUS(read_int(t, "store.pool_size", c.store_pool_size, 1, 1000));
 
     for (const char* key : {"https", "mtls", "http"}) {
         if (!t.at_path(std::string("server.") + key)) {

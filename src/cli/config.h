@@ -31,6 +31,7 @@ struct Config {
     std::string passphrase_env;   // as configured, or empty
     pki::CaHierarchySpec ca_spec;
     std::string store_url;      // "sqlite:/abs/path/kakuin.db"
+    int store_pool_size = 8;    // PostgreSQL: connections per node (store.pool_size)
     std::vector<ListenerConfig> listeners;
     bool test_clock_allowed = false;
 };

@@ -74,9 +74,17 @@ int main(int argc, char** argv) {
     admin_reissue_cmd->add_option("--request-number", bank_request, "number of the paper request")
         ->required();
 
+    std::string migrate_from, migrate_to;
+    auto* migrate_cmd = app.add_subcommand(
+        "migrate", "copy a data directory's SQLite database into an empty PostgreSQL database");
+    migrate_cmd->add_option("--from", migrate_from, "data directory (its store.url is sqlite:)")
+        ->required();
+    migrate_cmd->add_option("--to", migrate_to, "postgresql://user@host:port/database")->required();
+
     CLI11_PARSE(app, argc, argv);
 
     if (*init_cmd) return run_init(init);
+    if (*migrate_cmd) return run_migrate(migrate_from, migrate_to);
     if (*crl_cmd) return run_ca_crl(data_dir, out_file);
     if (*ocsp_cmd) return run_ca_ocsp(data_dir, request_file, out_file);
     if (*serve_cmd) return run_serve(serve);

@@ -8,8 +8,9 @@
 
 namespace kakuin::cli {
 
-// sqlite:<path> opens (and migrates) the embedded database. Errors: config_invalid for a
-// URL kakuin cannot serve yet, storage_failure when the database cannot be opened.
+// sqlite:<path> opens (and migrates) the embedded database; postgresql://... opens a pool of
+// store_pool_size connections (and migrates). Errors: config_invalid for another scheme,
+// storage_failure when the database cannot be opened.
 Result<std::unique_ptr<store::Store>> open_store(const Config& config);
 
 }  // namespace kakuin::cli
