@@ -71,7 +71,13 @@ void add_pki_routes(http::Router& router, CrlCache& crl,
                            make_error(ErrorCode::ocsp_request_invalid, "not base64",
                                       "OCSP要求のbase64形式が正しくありません。"),
                            request);
-                   return ocsp_answer(certificates, *der, request);
+                   http::Response r = ocsp_answer(certificates, *der, request);
+                   // RFC 5019 section 5: GET answers may be cached by HTTP caches. One minute
+                   // stays well inside any configured response validity.
+                   if (r.status == 200)
+                       r.headers.set("Cache-Control",
+                                     "max-age=60, public, no-transform, must-revalidate");
+                   return r;
                }));
 }
 

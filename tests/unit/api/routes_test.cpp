@@ -126,6 +126,20 @@ TEST_F(ApiRoutes, CrlIsCachedUntilInvalidated) {
     EXPECT_NE(call("http", "GET", "/crl").body, c.body);
 }
 
+TEST_F(ApiRoutes, OcspGetIsCacheableAndBadBase64Refused) {
+    // A syntactically valid base64 that is not an OCSP request: malformedRequest, still 200.
+    auto r = call("http", "GET", "/ocsp/MAA=");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, "application/ocsp-response");
+    ASSERT_TRUE(r.headers.get("Cache-Control"));
+    EXPECT_NE(r.headers.get("Cache-Control")->find("max-age=60"), std::string::npos);
+    EXPECT_EQ(code_of(call("http", "GET", "/ocsp/%%%")), "not_found");
+    EXPECT_EQ(code_of(call("http", "GET", "/ocsp/a*b")), "ocsp_request_invalid");
+    auto post = call("http", "POST", "/ocsp", "garbage");
+    EXPECT_EQ(post.status, 200);
+    EXPECT_FALSE(post.headers.get("Cache-Control"));  // the server's no-store default applies
+}
+
 TEST_F(ApiRoutes, LoginBodyRules) {
     EXPECT_EQ(code_of(call("https", "POST", "/api/v1/sessions", "{bad")), "invalid_request");
     EXPECT_EQ(code_of(call("https", "POST", "/api/v1/sessions", R"({"role":"boss","pin":"1"})")),
