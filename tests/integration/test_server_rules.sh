@@ -187,6 +187,8 @@ s="$(curl -sS -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json'
 [ "$s" = 200 ] || fail "test clock: $s $(cat "$T/body")"
 s="$(kk_api "$T/x.jar" POST "$HTTPS/api/v1/enrollments" '{"contract_id":"'$C'","user_id":"riyousya","pin":"'"$RPIN"'"}')"
 kk_expect 409 acquisition_deadline_passed "$s"
+# The administrator's session has been idle far longer than the idle timeout (R11).
+s="$(kk_cert_api "$T/admin.p12" "$A" GET /api/v1/users)"; kk_expect 401 session_expired "$s"
 
 # --- every error code of the issue was reached (certificate_revoked: story test) ------------
 for code in invalid_request pin_incorrect otp_incorrect otp_reused locked confirmation_pin_incorrect \
