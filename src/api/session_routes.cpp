@@ -1,5 +1,6 @@
 #include "api/session_routes.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/json_body.h"
@@ -15,6 +16,27 @@ using http::Request;
 using http::Response;
 
 namespace {
+
+// What the screens show after login besides who is logged in: for now the renewal reminder of
+// the login certificate (R22, R23): {"code":"certificate_renewal_due","days_left","message"}.
+json::object session_answer(ApiServices& s, const service::SessionInfo& info) {
+    json::object o = session_json(info);
+    json::array notices;
+    if (info.via_certificate && info.certificate_not_after) {
+        const TimePoint now = s.context.clock.now();
+        const auto left = std::chrono::floor<Days>(*info.certificate_not_after - now).count();
+        if (left >= 0 && left < s.context.policy.certificate.renewal_window_days) {
+            json::object n;
+            n["code"] = "certificate_renewal_due";
+            n["days_left"] = left;
+            n["message"] = "電子証明書の有効期限（" + format_jst_ja(*info.certificate_not_after) +
+                           "）が近づいています。電子証明書を更新してください。";
+            notices.push_back(std::move(n));
+        }
+    }
+    o["notices"] = std::move(notices);
+    return o;
+}
 
 Result<Role> parse_role(const json::object& o) {
     KAKUIN_TRY(auto name, required_string(o, "role", 16));
@@ -67,7 +89,7 @@ Response login(ApiServices& s, const Request& request) {
             *role, std::move(**contract_id), user_id->value_or(""), std::move(*pin), source});
     }
     if (!session) return problem(session.error(), request);
-    Response r = json_response(session_json(session->info), 201);
+    Response r = json_response(session_answer(s, session->info), 201);
     set_session_cookie(r, session->token);
     return r;
 }
@@ -82,7 +104,7 @@ Response submit_otp(ApiServices& s, const Request& request) {
     auto session =
         s.sessions.submit_otp(session_token(request), *otp, source_address(request).value_or(""));
     if (!session) return problem(session.error(), request);
-    return json_response(session_json(*session));
+    return json_response(session_answer(s, *session));
 }
 
 Response current(ApiServices& s, const Request& request) {
@@ -93,7 +115,7 @@ Response current(ApiServices& s, const Request& request) {
     if (!session) return problem(session.error(), request);
     if (session->via_certificate != (request.listener == kMtlsListener))
         return problem(make_error(ErrorCode::session_expired), request);
-    return json_response(session_json(*session));
+    return json_response(session_answer(s, *session));
 }
 
 Response logoff(ApiServices& s, const Request& request) {

@@ -189,6 +189,13 @@ s="$(kk_api "$T/x.jar" POST "$HTTPS/api/v1/enrollments" '{"contract_id":"'$C'","
 kk_expect 409 acquisition_deadline_passed "$s"
 # The administrator's session has been idle far longer than the idle timeout (R11).
 s="$(kk_cert_api "$T/admin.p12" "$A" GET /api/v1/users)"; kk_expect 401 session_expired "$s"
+# No renewal notice 81 days into a 365-day certificate; 341 days in, the login answer has one.
+s="$(kk_cert_api "$T/admin.p12" "$T/n1.jar" POST /api/v1/sessions '{"role":"admin","pin":"'"$ADMIN_PIN"'"}')"
+kk_expect 201 - "$s"; [ "$(kk_json '["notices"]')" = "[]" ] || fail "early notice: $(cat "$T/body")"
+curl -sS -o /dev/null -H 'Content-Type: application/json' --data '{"advance_seconds":22464000}' "$PLAIN/test/clock"
+s="$(kk_cert_api "$T/admin.p12" "$T/n2.jar" POST /api/v1/sessions '{"role":"admin","pin":"'"$ADMIN_PIN"'"}')"
+kk_expect 201 - "$s"
+[ "$(kk_json '["notices"][0]["code"]')" = certificate_renewal_due ] || fail "no renewal notice: $(cat "$T/body")"
 
 # --- every error code of the issue was reached (certificate_revoked: story test) ------------
 for code in invalid_request pin_incorrect otp_incorrect otp_reused locked confirmation_pin_incorrect \
