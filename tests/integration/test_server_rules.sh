@@ -34,8 +34,10 @@ grep -q "^HTTP/" "$T/sc13.out" && fail "mtls answered a request without a client
 grep -qi "alert\|error" "$T/sc13.out" || fail "no TLS alert for a client without certificate: $(cat "$T/sc13.out")"
 s="$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$D/ca-chain.pem" "$MTLS/api/v1/sessions/current" 2>/dev/null || true)"
 [ "$s" = 000 ] || fail "mtls without certificate answered HTTP $s"
-if echo | timeout 10 openssl s_client -connect "127.0.0.1:$HTTPS_PORT" -tls1_1 -CAfile "$D/ca-chain.pem" \
-     >"$T/tls11.out" 2>&1; then fail "TLS 1.1 accepted"; fi
+# (SECLEVEL=0 lets the client offer TLS 1.1; the refusal must come from the server's alert.)
+if echo | timeout 10 openssl s_client -connect "127.0.0.1:$HTTPS_PORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' \
+     -CAfile "$D/ca-chain.pem" >"$T/tls11.out" 2>&1; then fail "TLS 1.1 accepted"; fi
+grep -q "alert protocol version" "$T/tls11.out" || fail "TLS 1.1 not refused by the server: $(cat "$T/tls11.out")"
 echo | timeout 10 openssl s_client -connect "127.0.0.1:$HTTPS_PORT" -tls1_2 -CAfile "$D/ca-chain.pem" \
   -verify_return_error >"$T/tls12.out" 2>&1 || fail "TLS 1.2 refused: $(tail -3 "$T/tls12.out")"
 
