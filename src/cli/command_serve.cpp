@@ -18,6 +18,7 @@
 #include "cli/config.h"
 #include "cli/files.h"
 #include "cli/store_open.h"
+#include "cli/web_dir.h"
 #include "core/clock.h"
 #include "http/log.h"
 #include "http/server.h"
@@ -155,6 +156,7 @@ Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool
                                                        static_cast<std::uint32_t>(ph.parallelism)}};
     rt->services = std::make_unique<api::ApiServices>(context, *rt->certificates, *rt->crl);
     api::add_api_routes(rt->router, *rt->services);
+    api::add_web_routes(rt->router, *rt->services, web_options(rt->config));  // web/dist
     return rt;
 }
 
