@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The web screens in Debian's Chromium (playwright-core, headless) against the real server:
+# the seeds' walkthroughs incl. certificate login with kakuin-cert-acquired certificates.
+#   tests/e2e/run.sh [BUILD_DIR]      (default build/; needs web/dist and tests/e2e/node_modules)
+# Screenshots of every step: test-output/e2e/. KAKUIN_E2E_DOCS=1 also refreshes docs/screens/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$root/build}"
+export KAKUIN_BIN="$build/src/cli/kakuin" KAKUIN_BUILD_DIR="$build"
+[ -f "$root/web/dist/index.html" ] || { echo "e2e: web/dist missing (scripts/build builds it)"; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "e2e: /usr/bin/chromium missing (scripts/setup installs it)"; exit 1; }
+[ -d "$root/tests/e2e/node_modules/playwright-core" ] || { echo "e2e: run scripts/setup (npm ci)"; exit 1; }
+export KAKUIN_WEB_DIR="$root/web/dist"
+source "$root/tests/integration/lib.sh"
+
+# Fixed free ports (the screens link :8443 <-> :8444 by the configured ports).
+read -r P_HTTPS P_MTLS P_HTTP < <(python3 -c '
+import socket
+ss=[socket.socket() for _ in range(3)]
+for s in ss: s.bind(("127.0.0.1",0))
+print(*[s.getsockname()[1] for s in ss])
+for s in ss: s.close()')
+
+POLICY_DIR=/etc/chromium/policies/managed
+POLICY="$POLICY_DIR/kakuin-e2e-$$.json"
+e2e_cleanup() { rm -f "$POLICY"; kk_cleanup; }
+trap e2e_cleanup EXIT
+
+kk_init
+sed -i -E "s/^https = \"127\.0\.0\.1:0\"/https = \"127.0.0.1:$P_HTTPS\"/; s/^mtls = \"127\.0\.0\.1:0\"/mtls = \"127.0.0.1:$P_MTLS\"/; s/^http = \"127\.0\.0\.1:0\"/http = \"127.0.0.1:$P_HTTP\"/" "$D/kakuin.toml"
+grep -q "^https = \"127.0.0.1:$P_HTTPS\"" "$D/kakuin.toml" || fail "could not set the ports"
+# A second contract with ID/PIN login (seed 004's administrator logs on by ID and PIN).
+"$KAKUIN" bank contract create --data "$D" --contract-id 00001234567 --name "とちぎ商会株式会社" \
+  --name-kana "ﾄﾁｷﾞｼｮｳｶｲ(ｶ" --login-method id-pin >"$T/idpin-contract.out"
+
+# Chromium picks the certificate without a dialog on the certificate listener.
+mkdir -p "$POLICY_DIR"
+printf '{"AutoSelectCertificateForUrls": ["{\\"pattern\\":\\"https://127.0.0.1:%s\\",\\"filter\\":{}}"]}\n' "$P_MTLS" >"$POLICY"
+
+kk_start_demo
+[ "$HTTPS_PORT" = "$P_HTTPS" ] && [ "$MTLS_PORT" = "$P_MTLS" ] || fail "ports differ from the configuration"
+
+out="$root/test-output/e2e"
+rm -rf "$out"; mkdir -p "$out"
+export E2E_DATA="$D" E2E_TMP="$T" E2E_OUT="$out" E2E_ROOT="$root" KAKUIN_CERT
+export E2E_HTTPS_PORT="$HTTPS_PORT" E2E_MTLS_PORT="$MTLS_PORT" E2E_HTTP_PORT="$HTTP_PORT"
+node "$root/tests/e2e/walkthrough.mjs" || fail "e2e walkthrough failed (screenshots in $out)"
+if [ "${KAKUIN_E2E_DOCS:-0}" = 1 ]; then
+  mkdir -p "$root/docs/screens"
+  for f in "$out"/doc-*.png; do cp "$f" "$root/docs/screens/$(basename "$f" | sed 's/^doc-//')"; done
+fi
+echo "e2e: ok ($(ls "$out" | wc -l) screenshots in test-output/e2e)"
