@@ -81,12 +81,12 @@ const browsers = [];
 async function browser(home, viewport = { width: 1280, height: 800 }) {
   const dir = mkdtempSync(join(T, "chromium-"));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: "/usr/bin/chromium", headless: true, viewport, locale: "ja-JP",
+    executablePath: "/usr/bin/chromium", headless: true, viewport, locale: "ja-JP", timeout: 120000,
     env: { ...env, HOME: home },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  context.setDefaultTimeout(15000);
+  context.setDefaultTimeout(30000);  // a loaded 2-core CI machine
   browsers.push(context);
   return context;
 }
