@@ -265,6 +265,27 @@ try {
   await expectHeading(phone, "利用者ログオン");
   await snap(phone, "phone-user-logon", true);
 
+  // A user without a certificate logs on by ID・暗証番号方式, with the keyboard only.
+  const genchi = creds.users.find((u) => u.user_id === "genchi02");
+  const kp = await ctxA.newPage();
+  await kp.goto(HTTPS + "/#/user/logon");
+  await expectHeading(kp, "利用者ログオン");
+  await kp.focus("#contract_id");
+  await kp.keyboard.type(creds.contract_id);
+  await kp.keyboard.press("Tab");
+  await kp.keyboard.type("genchi02");
+  await kp.keyboard.press("Tab");
+  await kp.keyboard.type(genchi.pin);
+  await kp.keyboard.press("Enter");
+  await expectHeading(kp, "ワンタイムパスワード");
+  await kp.keyboard.type(await otp(genchi.totp_secret_base32));
+  await kp.keyboard.press("Enter");
+  await expectHeading(kp, "利用者トップ");
+  assert.equal(await text(kp, "#cert-expiry"), "なし");
+  await snap(kp, "user-top-idpin");
+  await kp.click("#logoff");
+  await expectHeading(kp, "利用者ログオン");
+
   // ---- Seeds 000 / 001 / 002: certificates -----------------------------------------------
   const C = creds.contract_id;
   const homeAdmin = newHome("admin");
@@ -339,6 +360,11 @@ try {
   assert.equal(await text(page, "tr[data-user=riyousya] .cert-mark"), "○");
   assert.match(await text(page, "tr[data-user=riyousya]"), /002/);
   await snap(page, "user-list-reissued", true);
+
+  // The list at phone width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await snap(page, "phone-user-list", true);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The user acquires 002 and logs on with it.
   const homeU2 = newHome("user2");

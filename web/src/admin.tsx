@@ -24,14 +24,27 @@ export function AdminTop() {
           {s?.certificate && <tr><th scope="row">{t("certExpiry")}</th><td id="cert-expiry">{fmtTime(s.certificate.not_after)}</td></tr>}
         </tbody>
       </table>
-      <h2>{t("notices")}</h2>
-      <p>{t("noNotices")}</p>
+      <Notices />
       <ul class="menu-list">
         <li><a href="#/admin/users">{t("menuUsers")}</a></li>
         <li><a href="#/admin/history">{t("menuHistory")}</a></li>
         <li><a href="#/admin/stop">{t("menuStop")}</a></li>
       </ul>
     </Layout>
+  );
+}
+
+// The session's notices (e.g. the certificate renewal reminder, R22/R23).
+export function Notices() {
+  const s = useValue(session);
+  const list = s?.notices ?? [];
+  return (
+    <section aria-labelledby="notices-title" id="notices">
+      <h2 id="notices-title">{t("notices")}</h2>
+      {list.length === 0 ? <p>{t("noNotices")}</p> : (
+        <ul>{list.map((n) => <li key={n.code} data-code={n.code}>{n.message}</li>)}</ul>
+      )}
+    </section>
   );
 }
 

@@ -10,6 +10,7 @@ export interface Session {
   person: Person;
   previous_login_at: string | null;
   certificate?: { serial: string; not_after: string };
+  notices?: { code: string; message: string; days_left?: number }[];
 }
 export interface Bank {
   name: string; code: string;

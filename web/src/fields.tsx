@@ -41,14 +41,14 @@ export function TextField(props: {
 
 export function SecretField(props: {
   id: string; label: string; value: string; onInput: (v: string) => void; error?: string | null;
-  hint?: string; required?: boolean; digitsOnly?: boolean; maxLength?: number;
+  hint?: string; required?: boolean; digitsOnly?: boolean; maxLength?: number; autoFocus?: boolean;
 }) {
   const on = useSoftKeyboardEnabled();
   const [open, setOpen] = useState(false);
   const max = props.maxLength ?? 32;
   return (
     <Field id={props.id} label={props.label} error={props.error} hint={props.hint} required={props.required}>
-      <input id={props.id} name={props.id} type="password" value={props.value} autoComplete="off"
+      <input id={props.id} name={props.id} type="password" value={props.value} autoComplete="off" autoFocus={props.autoFocus}
         inputMode={props.digitsOnly ? "numeric" : undefined} maxLength={max}
         aria-invalid={props.error ? "true" : undefined}
         aria-describedby={props.error ? props.id + "-error" : props.hint ? props.id + "-hint" : undefined}

@@ -175,7 +175,7 @@ export function OtpScreen() {
       <form class="form" onSubmit={submit} noValidate>
         {formErr && <Alert>{formErr}</Alert>}
         <p>{t("otpNote")}</p>
-        <SecretField id="otp" label={t("otp")} value={otp} onInput={setOtp} error={err} digitsOnly maxLength={6} required />
+        <SecretField id="otp" label={t("otp")} value={otp} onInput={setOtp} error={err} digitsOnly maxLength={6} required autoFocus />
         <div class="buttons"><button type="submit" class="primary" disabled={busy}>{t("next")}</button></div>
       </form>
     </Layout>

@@ -3,7 +3,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { currentSession, getBank } from "./api";
-import { AdminTop, History, StopScreen, UserAction, UserEdit, UserList } from "./admin";
+import { AdminTop, History, Notices, StopScreen, UserAction, UserEdit, UserList } from "./admin";
 import { fmtTime, t } from "./i18n";
 import { Layout } from "./layout";
 import { AcquireScreen, LogonScreen, OtpScreen, onMtls } from "./logon";
@@ -23,6 +23,7 @@ function UserTop() {
         <tr><th scope="row">{t("certExpiry")}</th><td id="cert-expiry">{s?.certificate ? fmtTime(s.certificate.not_after) : t("none")}</td></tr>
         {s?.certificate && <tr><th scope="row">{t("certSerial")}</th><td>{s.certificate.serial}</td></tr>}
       </tbody></table>
+      <Notices />
     </Layout>
   );
 }
