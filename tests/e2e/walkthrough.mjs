@@ -226,9 +226,19 @@ try {
   await page.click("#submit");
   await page.waitForSelector(".alert.info");
 
-  // ログオフ, then the back button shows nothing private.
+  // 登録抹消.
   await page.click("nav.menu >> text=利用者情報登録/変更");
-  await page.waitForSelector("tr[data-user=tantou01]");
+  await page.check("#sel-tantou01");
+  await page.click("#delete");
+  await expectHeading(page, "利用者登録抹消");
+  await page.fill("#confirmation_pin", idpin.admin_confirmation_pin);
+  await page.click("#submit");
+  await page.waitForSelector(".alert.info");
+  await page.click("nav.menu >> text=利用者情報登録/変更");
+  await expectHeading(page, "利用者情報選択");
+  await page.waitForFunction(() => document.body.textContent.includes("利用者は登録されていません"));
+
+  // ログオフ, then the back button shows nothing private.
   await page.click("#logoff");
   await expectHeading(page, "管理者ログオン");
   assert.match(await text(page, ".alert.info"), /ログオフしました/);
@@ -236,8 +246,8 @@ try {
   await page.goBack();
   await expectHeading(page, "管理者ログオン");
   await page.waitForTimeout(300);
-  assert.equal(await page.locator("#user-list").count(), 0, "no user list after logoff");
-  assert.ok(!(await page.content()).includes("tantou01"), "nothing private after logoff");
+  assert.ok(!(await page.content()).includes("利用者情報選択"), "nothing private after logoff");
+  assert.equal(await page.locator("#logoff").count(), 0, "logged off");
   await snap(page, "back-after-logoff");
 
   // Idle timeout: the screens log off by themselves and say why.
