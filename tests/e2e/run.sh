@@ -37,7 +37,12 @@ grep -q "^https = \"127.0.0.1:$P_HTTPS\"" "$D/kakuin.toml" || fail "could not se
 mkdir -p "$POLICY_DIR"
 printf '{"AutoSelectCertificateForUrls": ["{\\"pattern\\":\\"https://127.0.0.1:%s\\",\\"filter\\":{}}"]}\n' "$P_MTLS" >"$POLICY"
 
+# kakuin demo creates the demo contract; the test then serves it with the test clock (the
+# server-side idle timeout at the end).
 kk_start_demo
+kk_stop
+sed -i -E 's/^test_clock_allowed = false/test_clock_allowed = true/' "$D/kakuin.toml"
+kk_start --test-clock
 [ "$HTTPS_PORT" = "$P_HTTPS" ] && [ "$MTLS_PORT" = "$P_MTLS" ] || fail "ports differ from the configuration"
 
 out="$root/test-output/e2e"

@@ -410,6 +410,18 @@ try {
   assert.match(wrongRole, /管理者|利用者/, "wrong role message: " + wrongRole);
   await snap(ap, "admin-certificate-at-user-logon", true);
 
+  // The server ends an idle session (its clock moved past the timeout): the next request
+  // returns the screens to the logon page with the message. Last, since it moves the server's
+  // clock (and so its OTP steps).
+  const idle = await (await fetch(`http://127.0.0.1:${env.E2E_HTTP_PORT}/test/clock`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ advance_seconds: bank.idle_timeout_seconds + 1 }) })).json();
+  assert.ok(idle.now, "test clock moved");
+  await page.click("nav.menu >> text=利用履歴照会");
+  await expectHeading(page, "管理者ログオン");
+  assert.match(await text(page, ".alert.info"), /一定時間操作がなかったため/);
+  await snap(page, "server-idle-timeout");
+
   log(`all steps passed (${shot} screenshots)`);
 } catch (e) {
   console.error("e2e FAILED:", e);
