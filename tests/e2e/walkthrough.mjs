@@ -78,6 +78,7 @@ async function acquire(home, contractId, userId, pin, secret) {
 }
 
 const browsers = [];
+const cspViolations = [];  // the screens must run under the server's CSP (no inline script/style)
 async function browser(home, viewport = { width: 1280, height: 800 }) {
   const dir = mkdtempSync(join(T, "chromium-"));
   const context = await chromium.launchPersistentContext(dir, {
@@ -87,6 +88,7 @@ async function browser(home, viewport = { width: 1280, height: 800 }) {
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   context.setDefaultTimeout(30000);  // a loaded 2-core CI machine
+  context.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
   browsers.push(context);
   return context;
 }
@@ -422,6 +424,7 @@ try {
   assert.match(await text(page, ".alert.info"), /一定時間操作がなかったため/);
   await snap(page, "server-idle-timeout");
 
+  assert.deepEqual(cspViolations, [], "CSP violations");
   log(`all steps passed (${shot} screenshots)`);
 } catch (e) {
   console.error("e2e FAILED:", e);
