@@ -87,6 +87,8 @@ tls_hosts = ["localhost", "127.0.0.1", "::1"]
 [store]
 # sqlite:<path> (embedded, default) or postgresql://user@host/db (several nodes).
 url = "sqlite:kakuin.db"
+# PostgreSQL only: the most connections this node opens (docs/operations.md).
+pool_size = 8
 
 [server]
 # Listeners: https (screens, ID/PIN login, acquisition), mtls (certificate login; the
