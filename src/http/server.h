@@ -34,6 +34,12 @@ struct TlsMaterial {
     std::string private_key_pem;         // PKCS#8, encrypted or not
     std::string private_key_passphrase;  // never logged; unused for an unencrypted key
     std::string client_ca_pem;           // trust anchors for client certificates (the issuing CA)
+    // Let a client certificate whose validity has ended (by the injected clock) through the
+    // handshake, so that the application can refuse it with its own message (R23: a user is
+    // told to ask the administrator, an administrator the bank) instead of a bare TLS alert.
+    // Only the leaf's expiry is waived; chain, signatures, purpose, intermediates' validity
+    // and not-yet-valid leaves are still enforced. REQUIRES the application to check expiry.
+    bool accept_expired_client_leaf = false;
 };
 
 struct Timeouts {

@@ -104,6 +104,16 @@ Status load_server_identity(SSL_CTX* ctx, const TlsMaterial& m) {
     return {};
 }
 
+// Accepts exactly one failure: the leaf (depth 0) has expired. See
+// TlsMaterial::accept_expired_client_leaf.
+int accept_expired_leaf(int ok, X509_STORE_CTX* store_ctx) {
+    if (ok) return 1;
+    return X509_STORE_CTX_get_error(store_ctx) == X509_V_ERR_CERT_HAS_EXPIRED &&
+                   X509_STORE_CTX_get_error_depth(store_ctx) == 0
+               ? 1
+               : 0;
+}
+
 Status require_client_certificates(SSL_CTX* ctx, const TlsMaterial& m) {
     KAKUIN_TRY(auto anchors, read_certificates(m.client_ca_pem, "the client CA chain"));
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
@@ -131,7 +141,8 @@ Status require_client_certificates(SSL_CTX* ctx, const TlsMaterial& m) {
         X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_CLIENT) != 1) {
         return tls_error("X509_VERIFY_PARAM");
     }
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       m.accept_expired_client_leaf ? accept_expired_leaf : nullptr);
     SSL_CTX_set_verify_depth(ctx, 4);
 
     // No resumption on this listener: a resumed session skips chain verification, so a
@@ -185,7 +196,11 @@ bool set_verify_time(SSL* ssl, TimePoint now) {
 
 std::optional<ClientCertificate> verified_peer_certificate(SSL* ssl) {
     X509* leaf = SSL_get0_peer_certificate(ssl);
-    if (leaf == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return std::nullopt;
+    // An expired leaf got through only if the listener accepts it (accept_expired_leaf refused
+    // every other failure during the handshake); the application then refuses it by name.
+    const long result = SSL_get_verify_result(ssl);
+    if (leaf == nullptr || (result != X509_V_OK && result != X509_V_ERR_CERT_HAS_EXPIRED))
+        return std::nullopt;
     // A server that does not ask for certificates never has one: the mode check is for clarity.
     if ((SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) == 0) return std::nullopt;
 

@@ -199,11 +199,18 @@ s="$(kk_cert_api "$T/admin.p12" "$T/n2.jar" POST /api/v1/sessions '{"role":"admi
 kk_expect 201 - "$s"
 [ "$(kk_json '["notices"][0]["code"]')" = certificate_renewal_due ] || fail "no renewal notice: $(cat "$T/body")"
 
+# --- expiry (R23): 366 days after issuance the administrator's certificate still reaches the
+# application, which refuses it by name and tells an administrator to contact the bank.
+curl -sS -o /dev/null -H 'Content-Type: application/json' --data '{"advance_seconds":2160000}' "$PLAIN/test/clock"
+s="$(kk_cert_api "$T/admin.p12" "$T/n3.jar" POST /api/v1/sessions '{"role":"admin","pin":"'"$ADMIN_PIN"'"}')"
+kk_expect 401 certificate_expired "$s"
+grep -q "お取引店" "$T/body" || fail "expired administrator certificate: no advice to contact the bank: $(cat "$T/body")"
+
 # --- every error code of the issue was reached (certificate_revoked: story test) ------------
 for code in invalid_request pin_incorrect otp_incorrect otp_reused locked confirmation_pin_incorrect \
             forbidden not_found certificate_required certificate_wrong_role certificate_not_current \
             certificate_login_only acquisition_not_registered acquisition_deadline_passed csr_invalid \
-            key_not_allowed session_expired csrf_failed; do
+            key_not_allowed session_expired csrf_failed certificate_expired; do
   case " $KK_CODES_SEEN " in *" $code "*) ;; *) fail "error code $code was not reached";; esac
 done
 echo "ok: server rules"

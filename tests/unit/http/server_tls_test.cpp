@@ -203,6 +203,26 @@ TEST_F(TlsServerTest, ExpiryFollowsTheInjectedClock) {
     EXPECT_TRUE(logs.contains("certificate is not yet valid"));
 }
 
+// With accept_expired_client_leaf the expired leaf reaches the handler (which refuses it by
+// name, R23); a leaf that is not yet valid and a foreign CA are still refused in the handshake.
+TEST_F(TlsServerTest, ExpiredLeafReachesTheApplicationWhenAllowed) {
+    ServerConfig c = config();
+    c.tls.accept_expired_client_leaf = true;
+    start(std::move(c));
+    clock.advance(Days(31));
+    auto expired = get("mtls", cert("client"));
+    ASSERT_EQ(expired.status, "200") << expired.body;
+    auto o = boost::json::parse(expired.body).as_object();
+    EXPECT_EQ(o.at("serial").as_string(), "1A2B3C4D5E6F");
+    EXPECT_LT(o.at("not_after").as_int64(), to_unix(clock.now()));
+    EXPECT_EQ(get("mtls", cert("stranger")).status, "000");
+    EXPECT_EQ(get("mtls").status, "000");
+    clock.set(from_unix(pki().now - 7200));  // before notBefore
+    EXPECT_EQ(get("mtls", cert("client")).status, "000");
+    server->stop();
+    EXPECT_TRUE(logs.contains("certificate is not yet valid"));
+}
+
 TEST_F(TlsServerTest, OldProtocolsAndWeakCiphersAreRefused) {
     start(config());
     // Control: the same client settings work with TLS 1.2 and an AEAD suite.
