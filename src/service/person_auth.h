@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "core/usage_history.h"
 #include "service/context.h"
+#include "store/retry.h"
 #include "store/store.h"
 
 namespace kakuin::service {
@@ -30,16 +31,29 @@ inline constexpr const char* kNoOtpTokenJa = "ワンタイムパスワードが�
 
 // Like in_transaction (write), but `work(tx, keep)` may set `keep` before failing: the
 // transaction is then committed (the failure's counter and history record) and the work's
-// error returned.
+// error returned. Retryable store failures (store/retry.h, PostgreSQL only) run it again, as
+// in_transaction does.
 template <typename T, typename Work>
 Result<T> in_write_keeping_failures(store::Store& store, Work&& work) {
-    auto tx = store.begin(store::TxMode::write);
-    if (!tx.ok()) return tx.take_error();
-    bool keep = false;
-    Result<T> result = std::forward<Work>(work)(**tx, keep);
-    if (!result.ok() && !keep) return result;
-    if (Status committed = (*tx)->commit(); !committed.ok()) return committed.take_error();
-    return result;
+    for (int attempt = 1;; ++attempt) {
+        const bool last = attempt >= store::kMaxTransactionAttempts;
+        auto tx = store.begin(store::TxMode::write);
+        if (!tx.ok()) {
+            if (!last && store::is_retryable(tx.error())) continue;
+            return tx.take_error();
+        }
+        bool keep = false;
+        Result<T> result = work(**tx, keep);
+        if (!result.ok() && !keep) {
+            if (!last && store::is_retryable(result.error())) continue;
+            return result;
+        }
+        if (Status committed = (*tx)->commit(); !committed.ok()) {
+            if (!last && store::is_retryable(committed.error())) continue;
+            return committed.take_error();
+        }
+        return result;
+    }
 }
 
 // A PIN hash of a fixed string, verified when the contract or person does not exist so that
