@@ -8,6 +8,7 @@
 #include "api/listener_scope.h"
 #include "api/request_context.h"
 #include "api/session_gate.h"
+#include "service/contract_service.h"
 
 namespace kakuin::api {
 
@@ -17,10 +18,24 @@ using http::Response;
 
 namespace {
 
-// What the screens show after login besides who is logged in: for now the renewal reminder of
-// the login certificate (R22, R23): {"code":"certificate_renewal_due","days_left","message"}.
+// What the screens show after login besides who is logged in: the company of an active session
+// (契約法人ステータス) and the renewal reminder of the login certificate (R22, R23):
+// {"code":"certificate_renewal_due","days_left","message"}. A session still in the OTP step
+// learns nothing about the contract.
 json::object session_answer(ApiServices& s, const service::SessionInfo& info) {
     json::object o = session_json(info);
+    if (info.active()) {
+        service::ContractService contracts(s.context.store, s.context.clock, s.context.policy);
+        // The session was just authenticated, so the contract exists; a failed read (storage)
+        // leaves the company out rather than failing the login.
+        if (auto contract = contracts.find_contract(info.person.contract_id)) {
+            json::object c;
+            c["name"] = contract->name_kanji;
+            c["name_kana"] = contract->name_kana;
+            c["transactions_stopped"] = contract->transactions_stopped;
+            o["contract"] = std::move(c);
+        }
+    }
     json::array notices;
     if (info.via_certificate && info.certificate_not_after) {
         const TimePoint now = s.context.clock.now();

@@ -9,6 +9,8 @@
 
 #include "api/api_routes.h"
 #include "api/pki_routes.h"
+#include "auth/base32.h"
+#include "auth/totp.h"
 #include "core/clock.h"
 #include "pki/ca.h"
 #include "service/bank_service.h"
@@ -202,6 +204,44 @@ TEST_F(ApiRoutes, SessionCookieCsrfAndListenerBinding) {
               "session_expired");
     // No cookie at all.
     EXPECT_EQ(code_of(call("https", "GET", "/api/v1/users")), "session_expired");
+}
+
+TEST_F(ApiRoutes, SessionAnswerCarriesTheContractOnlyWhenActive) {
+    const auto created = make_contract();
+    auto login = call("https", "POST", "/api/v1/sessions",
+                      R"({"role":"admin","contract_id":"00001234567","pin":")" +
+                          created.admin_login_pin + R"("})");
+    ASSERT_EQ(login.status, 201) << login.body;
+    const auto pending = json::parse(login.body).as_object();
+    ASSERT_EQ(pending.at("state").as_string(), "otp_required");
+    EXPECT_FALSE(pending.contains("contract"));  // nothing about the company before the OTP
+    const std::string set_cookie(*login.headers.get("Set-Cookie"));
+    const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+    const std::string csrf(pending.at("csrf_token").as_string());
+    auto current = call("https", "GET", "/api/v1/sessions/current", {}, {{"Cookie", cookie}});
+    ASSERT_EQ(current.status, 200);
+    EXPECT_FALSE(json::parse(current.body).as_object().contains("contract"));
+
+    // The OTP step with the administrator's token makes the session active.
+    auto secret = auth::base32_decode(created.admin_totp_secret_base32);
+    ASSERT_TRUE(secret.ok());
+    auth::TotpConfig config;
+    config.step_seconds = policy_.otp_step_seconds;
+    auto otp = auth::totp_code_for_step(*secret, auth::totp_step_at(clock_.now(), config), config);
+    ASSERT_TRUE(otp.ok());
+    auto active = call("https", "POST", "/api/v1/sessions/current/otp",
+                       R"({"otp":")" + *otp + R"("})", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+    ASSERT_EQ(active.status, 200) << active.body;
+    for (const auto& r :
+         {active, call("https", "GET", "/api/v1/sessions/current", {}, {{"Cookie", cookie}})}) {
+        const auto body = json::parse(r.body).as_object();
+        EXPECT_EQ(body.at("state").as_string(), "active");
+        ASSERT_TRUE(body.contains("contract")) << r.body;
+        const auto& c = body.at("contract").as_object();
+        EXPECT_EQ(c.at("name").as_string(), "テスト");
+        EXPECT_EQ(c.at("name_kana").as_string(), "ﾃｽﾄ");
+        EXPECT_EQ(c.at("transactions_stopped").as_bool(), false);
+    }
 }
 
 TEST_F(ApiRoutes, ProblemsAreJapaneseUnlessEnglishAsked) {
