@@ -154,6 +154,8 @@ try {
   await page.click("button[type=submit]");
   await expectHeading(page, "契約法人ステータス");
   assert.equal(await text(page, "#last-login"), "なし");
+  assert.equal(await text(page, "#contract-name"), "とちぎ商会株式会社");
+  assert.equal(await text(page, "#transactions-state"), "利用可能");
   await snap(page, "admin-top", true);
 
   // 利用者情報登録/変更 -> 新規登録 -> 確認 -> 完了 (with a validation round).
@@ -203,6 +205,27 @@ try {
   await page.waitForSelector("#token-qr svg");
   await snap(page, "token", true);
 
+  // トークン登録 of a hardware token: validation beside the fields, then serial and seed.
+  await page.click("nav.menu >> text=利用者情報登録/変更");
+  await expectHeading(page, "利用者情報選択");
+  await page.check("#sel-tantou01");
+  await page.click("#token");
+  await expectHeading(page, "トークン登録");
+  await page.check("#token-kind-hardware");
+  await page.fill("#token_serial", "HW 000123");
+  await page.fill("#token_secret", "JBSWY3DPEHPK3PX1");
+  await page.fill("#confirmation_pin", idpin.admin_confirmation_pin);
+  await page.click("#submit");
+  assert.equal(await text(page, "#token_serial-error"), "半角英数字とハイフン1～32桁で入力してください");
+  assert.equal(await text(page, "#token_secret-error"), "Base32（英字A～Z・数字2～7）で16～103文字を入力してください");
+  await page.fill("#token_serial", "HW-000123");
+  await page.fill("#token_secret", "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP");
+  await snap(page, "token-hardware");
+  await page.click("#submit");
+  await page.waitForSelector("#action-done");
+  assert.equal(await text(page, "#action-done"), "ハードウェアトークンを登録しました。");
+  assert.equal(await page.locator("#token-qr").count(), 0, "no QR code for a hardware token");
+
   // 利用履歴照会 with a filter; WEB-FB取引停止 and its resumption; IDロック解除.
   await page.click("nav.menu >> text=利用履歴照会");
   await expectHeading(page, "利用履歴照会");
@@ -217,6 +240,11 @@ try {
   await page.click("#stop");
   await page.waitForSelector(".alert.info");
   await snap(page, "stop", true);
+  await page.click("nav.menu >> text=トップ");
+  await expectHeading(page, "契約法人ステータス");
+  assert.equal(await text(page, "#transactions-state"), "停止中");
+  await page.click("nav.menu >> text=WEB-FB取引停止");
+  await expectHeading(page, "WEB-FB取引停止");
   await page.fill("#confirmation_pin", idpin.admin_confirmation_pin);
   await page.click("#resume");
   await page.waitForFunction(() => document.querySelector(".alert.info")?.textContent?.includes("再開"));
@@ -317,6 +345,7 @@ try {
   await page.click("button[type=submit]");
   await expectHeading(page, "契約法人ステータス");
   assert.notEqual(await text(page, "#cert-expiry"), "なし");
+  assert.equal(await text(page, "#contract-name"), "かくいん商事株式会社");
 
   // 電子証明書取得 explains the app and shows the exact command.
   const acqPage = await ctxA.newPage();
@@ -343,6 +372,7 @@ try {
   await up.click("button[type=submit]");
   await expectHeading(up, "利用者トップ");
   assert.notEqual(await text(up, "#cert-expiry"), "なし");
+  assert.equal(await text(up, "#contract-name"), "かくいん商事株式会社");
   await snap(up, "user-top", true);
   await up.click("#logoff");
   await expectHeading(up, "利用者ログオン");

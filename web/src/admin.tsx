@@ -7,7 +7,7 @@ import { certStatusLabel, fmtTime, kindLabel, LIMITED, SERVICES, serviceLabel, t
 import { Layout } from "./layout";
 import { useValue } from "./signalish";
 import { bank, go, session } from "./state";
-import { checkPin, checkRequired } from "./validate";
+import { checkBase32Secret, checkPin, checkRequired, checkTokenSerial, normalizeBase32 } from "./validate";
 
 const errText = (e: unknown) => (e instanceof ApiError ? e.problem.detail : String(e));
 
@@ -19,7 +19,10 @@ export function AdminTop() {
       <table class="kv" id="contract-status">
         <tbody>
           <tr><th scope="row">{t("bankName")}</th><td>{b?.name}</td></tr>
+          <tr><th scope="row">{t("contractName")}</th><td id="contract-name">{s?.contract?.name}</td></tr>
           <tr><th scope="row">{t("contractId")}</th><td>{s?.person.contract_id}</td></tr>
+          {s?.contract && <tr><th scope="row">{t("webFb")}</th>
+            <td id="transactions-state">{s.contract.transactions_stopped ? t("txStopped") : t("txAvailable")}</td></tr>}
           <tr><th scope="row">{t("lastLogin")}</th><td id="last-login">{fmtTime(s?.previous_login_at)}</td></tr>
           {s?.certificate && <tr><th scope="row">{t("certExpiry")}</th><td id="cert-expiry">{fmtTime(s.certificate.not_after)}</td></tr>}
         </tbody>
@@ -330,19 +333,34 @@ export function UserAction(props: { id: string; action: "delete" | "unlock" | "t
   const [formErr, setFormErr] = useState<string | null>(null);
   const [done, setDone] = useState<null | { qr_svg?: string; secret_base32?: string }>(null);
   const [busy, setBusy] = useState(false);
+  // トークン登録: a software token (the server makes the secret) or a hardware token (its
+  // serial and the secret from its seed sheet).
+  const [kind, setKind] = useState<"software" | "hardware">("software");
+  const [serial, setSerial] = useState("");
+  const [seed, setSeed] = useState("");
+  const [serialErr, setSerialErr] = useState<string | null>(null);
+  const [seedErr, setSeedErr] = useState<string | null>(null);
+  const hardware = props.action === "token" && kind === "hardware";
   const title = { delete: t("deleteTitle"), unlock: t("unlockTitle"), token: t("tokenTitle") }[props.action];
-  const note = { delete: t("deleteNote"), unlock: t("unlockNote"), token: t("tokenNote") }[props.action];
+  const note = { delete: t("deleteNote"), unlock: t("unlockNote"), token: hardware ? t("tokenNoteHw") : t("tokenNote") }[props.action];
   const path = `/api/v1/users/${encodeURIComponent(props.id)}`;
   const submit = async (ev: Event) => {
     ev.preventDefault();
     const e = checkPin(pin, b);
-    setErr(e); setFormErr(null);
-    if (e) return;
+    const se = hardware ? checkTokenSerial(serial.trim()) : null;
+    const ke = hardware ? checkBase32Secret(normalizeBase32(seed)) : null;
+    setErr(e); setSerialErr(se); setSeedErr(ke); setFormErr(null);
+    if (e || se || ke) return;
     setBusy(true);
     try {
       const body = { confirmation_pin: pin };
       if (props.action === "delete") { await api("DELETE", path, body); setDone({}); }
       else if (props.action === "unlock") { await api("POST", path + "/unlock", body); setDone({}); }
+      else if (hardware) {
+        await api("PUT", path + "/token", { kind: "hardware", serial: serial.trim(), secret_base32: normalizeBase32(seed), ...body });
+        setSeed("");
+        setDone({});
+      }
       else setDone(await api<{ qr_svg: string; secret_base32: string }>("PUT", path + "/token", { kind: "software", ...body }));
     } catch (x) {
       setPin("");
@@ -353,7 +371,7 @@ export function UserAction(props: { id: string; action: "delete" | "unlock" | "t
   if (done) {
     return (
       <Layout title={title}>
-        <Alert kind="info">{{ delete: t("deleted"), unlock: t("unlocked"), token: t("tokenDone") }[props.action]}</Alert>
+        <div id="action-done"><Alert kind="info">{{ delete: t("deleted"), unlock: t("unlocked"), token: hardware ? t("tokenDoneHw") : t("tokenDone") }[props.action]}</Alert></div>
         {done.qr_svg && <>
           <div class="qr" id="token-qr" role="img" aria-label="QR" dangerouslySetInnerHTML={{ __html: sanitizeSvg(done.qr_svg) }} />
           <p>{t("secret")}: <code id="token-secret">{done.secret_base32}</code></p>
@@ -368,6 +386,21 @@ export function UserAction(props: { id: string; action: "delete" | "unlock" | "t
       <table class="kv"><tbody><tr><th scope="row">{t("userId")}</th><td>{props.id}</td></tr></tbody></table>
       {formErr && <Alert>{formErr}</Alert>}
       <form class="form" onSubmit={submit} noValidate>
+        {props.action === "token" && <>
+          <fieldset class="token-kind">
+            <legend>{t("tokenKind")}</legend>
+            {(["software", "hardware"] as const).map((v) => (
+              <label key={v}><input type="radio" name="token_kind" id={"token-kind-" + v} value={v} checked={kind === v}
+                onChange={() => { setKind(v); setSerialErr(null); setSeedErr(null); setFormErr(null); }} /> {t(v + "Token")}</label>
+            ))}
+          </fieldset>
+          {hardware && <>
+            <TextField id="token_serial" label={t("tokenSerial")} value={serial} onInput={(v) => { setSerial(v); setSerialErr(null); }} error={serialErr}
+              maxLength={32} required />
+            <TextField id="token_secret" label={t("tokenSecret")} value={seed} onInput={(v) => { setSeed(v); setSeedErr(null); }} error={seedErr}
+              hint={t("tokenSecretHint")} maxLength={160} required />
+          </>}
+        </>}
         <SecretField id="confirmation_pin" label={t("confirmPin")} value={pin} onInput={setPin} error={err} required />
         <div class="buttons">
           <button type="button" onClick={() => go("/admin/users")}>{t("cancel")}</button>
@@ -467,6 +500,9 @@ export function StopScreen() {
     try {
       await api("POST", "/api/v1/contract/stop", { stop, confirmation_pin: pin });
       setMsg(stop ? t("stopDone") : t("resumeDone"));
+      // The top page shows the state from the session answer: keep it current.
+      const cur = session.get();
+      if (cur?.contract) session.set({ ...cur, contract: { ...cur.contract, transactions_stopped: stop } });
     } catch (x) {
       if (x instanceof ApiError && x.problem.code === "confirmation_pin_incorrect") setErr(x.problem.detail);
       else setFormErr(errText(x));

@@ -11,6 +11,7 @@ export interface Session {
   previous_login_at: string | null;
   certificate?: { serial: string; not_after: string };
   notices?: { code: string; message: string; days_left?: number }[];
+  contract?: { name: string; name_kana: string; transactions_stopped: boolean };  // active sessions only
 }
 export interface Bank {
   name: string; code: string;

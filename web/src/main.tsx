@@ -17,6 +17,7 @@ function UserTop() {
     <Layout title={t("userTop")}>
       <p>{t("welcome")} {s?.person.user_id}</p>
       <table class="kv" id="user-status"><tbody>
+        <tr><th scope="row">{t("contractName")}</th><td id="contract-name">{s?.contract?.name}</td></tr>
         <tr><th scope="row">{t("contractId")}</th><td>{s?.person.contract_id}</td></tr>
         <tr><th scope="row">{t("userId")}</th><td>{s?.person.user_id}</td></tr>
         <tr><th scope="row">{t("lastLogin")}</th><td id="last-login">{fmtTime(s?.previous_login_at)}</td></tr>
