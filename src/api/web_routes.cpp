@@ -32,6 +32,9 @@ Response bank(ApiServices& s, const WebOptions& w, const Request&) {
     o["user_otp_every_login"] = p.user_otp_every_login;
     o["https_port"] = w.https_port;
     o["mtls_port"] = w.mtls_port;
+    json::object wording;
+    for (const auto& [id, text] : w.wording) wording[id] = text;
+    o["wording"] = std::move(wording);
     return json_response(o);
 }
 

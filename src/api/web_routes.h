@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <string>
 #include <optional>
 
 #include "api/api_services.h"
@@ -18,6 +20,8 @@ struct WebOptions {
     // the certificate logon screens (0: unknown, the screens then guess https + 1).
     int https_port = 0;
     int mtls_port = 0;
+    // The bank's Japanese wording of screen texts by text id (configuration [wording]).
+    std::map<std::string, std::string> wording;
 };
 
 // The HTML is sent with Cache-Control: no-store so that the back button after logoff

@@ -98,6 +98,14 @@ mtls = "127.0.0.1:8444"
 http = "127.0.0.1:8080"
 # Allow `kakuin serve --test-clock` (never in production).
 test_clock_allowed = false
+
+[wording]
+# The bank's own wording on the screens (Japanese), by the screens' text id (web/src/i18n.ts).
+# Texts not named here keep the standard wording. For a bank that says ご契約先 and
+# マスターユーザ where the standard screens say 契約法人 and 管理者, for example:
+# contractId = "ご契約先ID"
+# adminTop = "ご契約先ステータス"
+# confirmPin = "ご契約先確認暗証番号"
 )TOML";
 
 Error invalid(const std::string& key, const std::string& why) {
@@ -165,6 +173,31 @@ Status read_listener(const toml::table& t, const char* key, std::vector<Listener
     const int port = std::stoi(port_text);
     if (port > 65535) return invalid(path, "port must be 0-65535");
     out.push_back({key, addr, port});
+    return {};
+}
+
+// [wording]: text id -> Japanese text. Ids are the screens' keys (ASCII letters, digits, '_',
+// '.'); texts are short single lines, so a typo cannot turn into markup or a page of text.
+Status read_wording(const toml::table& t, std::map<std::string, std::string>& out) {
+    auto node = t.at_path("wording");
+    if (!node) return {};
+    const toml::table* table = node.as_table();
+    if (!table) return invalid("wording", "must be a table of text id = \"wording\"");
+    if (table->size() > 500) return invalid("wording", "has more than 500 entries");
+    for (const auto& [key, value] : *table) {
+        const std::string id(key.str());
+        const std::string path = "wording." + id;
+        if (id.empty() || id.size() > 64 ||
+            id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") !=
+                std::string::npos)
+            return invalid(path, "text ids are 1-64 ASCII letters, digits, '_' or '.'");
+        if (!value.is_string()) return invalid(path, "must be a string");
+        std::string text = *value.value<std::string>();
+        if (text.empty() || text.size() > 400) return invalid(path, "must be 1-400 bytes");
+        if (text.find_first_of("<>\r\n") != std::string::npos)
+            return invalid(path, "must be one line without < or >");
+        out[id] = std::move(text);
+    }
     return {};
 }
 
@@ -313,6 +346,7 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
         KAKUIN_TRY_STATUS(read_listener(t, key, c.listeners));
     }
     KAKUIN_TRY_STATUS(read_bool(t, "server.test_clock_allowed", c.test_clock_allowed));
+    KAKUIN_TRY_STATUS(read_wording(t, c.wording));
     return c;
 }
 

@@ -1,6 +1,7 @@
 // The deployment's configuration: DIR/kakuin.toml, read once at start-up.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct Config {
     int store_pool_size = 8;    // PostgreSQL: connections per node (store.pool_size)
     std::vector<ListenerConfig> listeners;
     bool test_clock_allowed = false;
+    // [wording]: the bank's own Japanese wording of screen texts, by the screens' text id
+    // (web/src/i18n.ts), e.g. contractId = "ご契約先ID". Served by GET /api/v1/bank.
+    std::map<std::string, std::string> wording;
 };
 
 // The file that `kakuin init` writes, with every setting documented in place.

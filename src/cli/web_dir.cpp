@@ -35,6 +35,7 @@ std::optional<fs::path> find_web_dir() {
 api::WebOptions web_options(const Config& config) {
     api::WebOptions w;
     w.root = find_web_dir();
+    w.wording = config.wording;
     for (const auto& l : config.listeners) {
         if (l.name == "https") w.https_port = l.port;
         if (l.name == "mtls") w.mtls_port = l.port;

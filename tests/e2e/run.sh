@@ -42,6 +42,9 @@ printf '{"AutoSelectCertificateForUrls": ["{\\"pattern\\":\\"https://127.0.0.1:%
 kk_start_demo
 kk_stop
 sed -i -E 's/^test_clock_allowed = false/test_clock_allowed = true/' "$D/kakuin.toml"
+# The bank's own wording (configuration [wording]) replaces a standard screen text.
+sed -i -E 's/^\[wording\]$/[wording]\nbankName = "お取引金融機関"/' "$D/kakuin.toml"
+grep -q '^bankName = "お取引金融機関"' "$D/kakuin.toml" || fail "could not set the wording"
 kk_start --test-clock
 [ "$HTTPS_PORT" = "$P_HTTPS" ] && [ "$MTLS_PORT" = "$P_MTLS" ] || fail "ports differ from the configuration"
 

@@ -156,6 +156,8 @@ try {
   assert.equal(await text(page, "#last-login"), "なし");
   assert.equal(await text(page, "#contract-name"), "とちぎ商会株式会社");
   assert.equal(await text(page, "#transactions-state"), "利用可能");
+  assert.ok((await text(page, "#contract-status")).includes("お取引金融機関"),
+            "the bank's wording from its configuration ([wording] bankName)");
   await snap(page, "admin-top", true);
 
   // 利用者情報登録/変更 -> 新規登録 -> 確認 -> 完了 (with a validation round).

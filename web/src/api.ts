@@ -19,6 +19,7 @@ export interface Bank {
   idle_timeout_seconds: number;
   admin_otp_every_login: boolean; user_otp_every_login: boolean;
   https_port: number; mtls_port: number;
+  wording?: Record<string, string>;  // the bank's Japanese wording by text id (its [wording])
 }
 export interface Certificate {
   issue_number: string | null; status: string; marked?: boolean;

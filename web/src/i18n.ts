@@ -169,8 +169,12 @@ export function setLang(l: "ja" | "en") {
 }
 document.documentElement.lang = current;
 
+// The bank's own Japanese wording (configuration [wording], from GET /api/v1/bank).
+let bankWording: Record<string, string> = {};
+export function setBankWording(w: Record<string, string> | undefined) { bankWording = w ?? {}; }
+
 export function t(key: string, vars?: Record<string, string | number>): string {
-  let s = (current === "en" ? en : ja)[key] ?? ja[key] ?? key;
+  let s = (current === "en" ? en[key] : bankWording[key] ?? ja[key]) ?? ja[key] ?? key;
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
   return s;
 }

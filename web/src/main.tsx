@@ -4,7 +4,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { currentSession, getBank } from "./api";
 import { AdminTop, History, Notices, StopScreen, UserAction, UserEdit, UserList } from "./admin";
-import { fmtTime, t } from "./i18n";
+import { fmtTime, setBankWording, t } from "./i18n";
 import { Layout } from "./layout";
 import { AcquireScreen, LogonScreen, OtpScreen, onMtls } from "./logon";
 import { useValue } from "./signalish";
@@ -80,7 +80,10 @@ function App() {
   useEffect(() => {
     setIdleMessage(t("idleLoggedOff"));
     Promise.allSettled([getBank(), currentSession()]).then(([b, s]) => {
-      if (b.status === "fulfilled") bank.set(b.value);
+      if (b.status === "fulfilled") {
+        setBankWording(b.value.wording);
+        bank.set(b.value);
+      }
       if (s.status === "fulfilled") setSession(s.value);
       setReady(true);
     });

@@ -52,7 +52,8 @@ class WebRoutes : public ::testing::Test {
                                           random_, policy_, auth::Argon2Params{64, 1, 1}};
         services_ = std::make_unique<ApiServices>(ctx, *certs_, *crl_);
         add_api_routes(router_, *services_);
-        add_web_routes(router_, *services_, WebOptions{dir_ / "web", 8443, 8444});
+        add_web_routes(router_, *services_,
+                       WebOptions{dir_ / "web", 8443, 8444, {{"contractId", "ご契約先ID"}}});
     }
     void TearDown() override {
         services_.reset();
@@ -123,6 +124,7 @@ TEST_F(WebRoutes, BankWordingAndRules) {
     EXPECT_EQ(o.at("pin").as_object().at("max_length").as_int64(), 12);
     EXPECT_EQ(o.at("idle_timeout_seconds").as_int64(), 600);
     EXPECT_EQ(o.at("mtls_port").as_int64(), 8444);
+    EXPECT_EQ(o.at("wording").as_object().at("contractId").as_string(), "ご契約先ID");
     EXPECT_EQ(call("mtls", "GET", "/api/v1/bank").status, 200);
     EXPECT_EQ(call("http", "GET", "/api/v1/bank").status, 404);
 }

@@ -97,6 +97,27 @@ TEST(Config, BadValuesAreRefusedNamingTheKey) {
     }
 }
 
+TEST(Config, BankWordingIsReadAndChecked) {
+    auto plain = parse_config(with_passphrase(), "/d");
+    ASSERT_TRUE(plain.ok()) << plain.error().detail;
+    EXPECT_TRUE(plain->wording.empty());  // the template's examples are comments
+
+    auto c = parse_config(replace(with_passphrase(), "[wording]\n",
+                                  "[wording]\ncontractId = \"ご契約先ID\"\nadminTop = \"ご契約先ステータス\"\n"),
+                          "/d");
+    ASSERT_TRUE(c.ok()) << c.error().detail;
+    EXPECT_EQ(c->wording.at("contractId"), "ご契約先ID");
+    EXPECT_EQ(c->wording.at("adminTop"), "ご契約先ステータス");
+
+    for (const char* bad : {"contractId = 3\n", "\"bad id\" = \"x\"\n", "contractId = \"\"\n",
+                            "contractId = \"<b>ID</b>\"\n"}) {
+        auto r = parse_config(replace(with_passphrase(), "[wording]\n", std::string("[wording]\n") + bad), "/d");
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_EQ(r.error().code, ErrorCode::config_invalid);
+        EXPECT_NE(r.error().detail.find("wording"), std::string::npos) << r.error().detail;
+    }
+}
+
 TEST(Config, PassphraseSourceMustBeExactlyOne) {
     auto none = parse_config(default_config_toml(""), "/d");
     ASSERT_FALSE(none.ok());
