@@ -9,6 +9,7 @@
 
 #include "api/api_routes.h"
 #include "api/web_routes.h"
+#include "api_test_stack.h"
 #include "core/clock.h"
 #include "pki/ca.h"
 #include "service/bank_service.h"
@@ -20,80 +21,21 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-class WebRoutes : public ::testing::Test {
+class WebRoutes : public ApiStackTest {
   protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("kakuin-web-test-" + std::to_string(std::random_device{}()));
+        policy_.bank_name = "テスト銀行";
+        policy_.admin_otp_every_login = false;  // an active session right after the PIN
+        build_stack("kakuin-web-test-");
+        if (HasFatalFailure()) return;
         fs::create_directories(dir_ / "web" / "assets");
         std::ofstream(dir_ / "web" / "index.html") << "<!doctype html><title>t</title>";
         std::ofstream(dir_ / "web" / "assets" / "a.js") << "console.log(1)";
         std::ofstream(dir_ / "secret.txt") << "outside the root";
-        settings_.dir = (dir_ / "ca").string();
-        settings_.passphrase = "test passphrase";
-        settings_.crl_url = "http://localhost:8080/crl";
-        settings_.ocsp_url = "http://localhost:8080/ocsp";
-        pki::CaHierarchySpec spec;
-        spec.organization = "Test Bank";
-        ASSERT_TRUE(pki::create_ca_hierarchy(settings_, spec, clock_, random_).ok());
-        auto ca = pki::IssuingCa::load(settings_);
-        ASSERT_TRUE(ca.ok());
-        ca_ = std::move(*ca);
-        auto st = store::sqlite::SqliteStore::open((dir_ / "kakuin.db").string());
-        ASSERT_TRUE(st.ok());
-        store_ = std::move(*st);
-        policy_.bank_name = "テスト銀行";
-        policy_.admin_otp_every_login = false;  // an active session right after the PIN
-        certs_ =
-            std::make_unique<service::CertificateService>(*store_, *ca_, clock_, random_, policy_);
-        crl_ = std::make_unique<CrlCache>(*certs_, clock_, std::chrono::hours(24),
-                                          std::chrono::minutes(5));
-        const service::ServiceContext ctx{*store_, *ca_,    clock_,
-                                          random_, policy_, auth::Argon2Params{64, 1, 1}};
-        services_ = std::make_unique<ApiServices>(ctx, *certs_, *crl_);
         add_api_routes(router_, *services_);
         add_web_routes(router_, *services_,
                        WebOptions{dir_ / "web", 8443, 8444, {{"contractId", "ご契約先ID"}}});
     }
-    void TearDown() override {
-        services_.reset();
-        crl_.reset();
-        certs_.reset();
-        store_.reset();
-        ca_.reset();
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
-
-    http::Response call(std::string listener, std::string method, std::string path,
-                        std::string body = {}, std::vector<http::Headers::Field> headers = {}) {
-        http::Request r;
-        r.method = std::move(method);
-        r.target = path;
-        r.path = std::move(path);
-        r.listener = std::move(listener);
-        r.remote_address = "192.0.2.1";
-        r.body = std::move(body);
-        if (!r.body.empty()) r.headers.add("Content-Type", "application/json");
-        for (auto& [k, v] : headers) r.headers.add(k, v);
-        return router_.dispatch(r, router_.match(r.method, r.path));
-    }
-    static std::string code_of(const http::Response& r) {
-        auto v = json::parse(r.body);
-        return std::string(v.as_object().at("code").as_string());
-    }
-
-    fs::path dir_;
-    SimulatedClock clock_{from_unix(1795000000)};
-    pki::OsRandom random_;
-    BankPolicy policy_;
-    pki::CaSettings settings_;
-    std::unique_ptr<pki::IssuingCa> ca_;
-    std::unique_ptr<store::sqlite::SqliteStore> store_;
-    std::unique_ptr<service::CertificateService> certs_;
-    std::unique_ptr<CrlCache> crl_;
-    std::unique_ptr<ApiServices> services_;
-    http::Router router_;
 };
 
 TEST_F(WebRoutes, ScreensOnHttpsAndMtlsOnly) {
