@@ -7,7 +7,7 @@ import { certStatusLabel, fmtTime, kindLabel, LIMITED, SERVICES, serviceLabel, t
 import { Layout } from "./layout";
 import { useValue } from "./signalish";
 import { bank, go, session } from "./state";
-import { checkBase32Secret, checkPin, checkRequired, checkTokenSerial, normalizeBase32 } from "./validate";
+import { checkBase32Secret, checkEmail, checkPin, checkRequired, checkTokenSerial, normalizeBase32 } from "./validate";
 
 const errText = (e: unknown) => (e instanceof ApiError ? e.problem.detail : String(e));
 
@@ -115,7 +115,7 @@ export function UserList() {
 }
 
 interface Form {
-  user_id: string; name_kana: string; name_kanji: string; authority: "approver" | "general";
+  user_id: string; name_kana: string; name_kanji: string; authority: "approver" | "general"; contact_email: string;
   login_pin: string; login_pin_again: string; user_confirmation_pin: string; user_confirmation_pin_again: string;
   accident: boolean; suspended: boolean; otp_locked: boolean;
   permissions: Record<string, Permission>; certificate: "keep" | "reissue" | "revoke"; issue_certificate: boolean;
@@ -123,7 +123,7 @@ interface Form {
 }
 
 const emptyForm = (): Form => ({
-  user_id: "", name_kana: "", name_kanji: "", authority: "general", login_pin: "", login_pin_again: "",
+  user_id: "", name_kana: "", name_kanji: "", authority: "general", contact_email: "", login_pin: "", login_pin_again: "",
   user_confirmation_pin: "", user_confirmation_pin_again: "", accident: false, suspended: false, otp_locked: false,
   permissions: {}, certificate: "keep", issue_certificate: true, confirmation_pin: "",
 });
@@ -178,6 +178,7 @@ export function UserEdit(props: { id?: string }) {
     api<User>("GET", `/api/v1/users/${encodeURIComponent(props.id!)}`).then((u) => {
       setUser(u);
       setF({ ...emptyForm(), user_id: u.user_id, name_kana: u.name_kana, name_kanji: u.name_kanji, authority: u.authority,
+        contact_email: u.contact_email ?? "",
         accident: u.states.accident, suspended: u.states.suspended, otp_locked: u.states.otp_locked,
         permissions: u.permissions ?? {} });
     }).catch((e) => setFormErr(errText(e)));
@@ -188,6 +189,7 @@ export function UserEdit(props: { id?: string }) {
     const e: Record<string, string | null> = {};
     if (isNew) e.user_id = /^[0-9A-Za-z]{1,16}$/.test(f.user_id) ? null : t("errUserId");
     e.name_kana = checkRequired(f.name_kana);
+    e.contact_email = checkEmail(f.contact_email);
     for (const [k, again] of [["login_pin", "login_pin_again"], ["user_confirmation_pin", "user_confirmation_pin_again"]] as const) {
       if (isNew || f[k] || f[again]) {
         e[k] = checkPin(f[k], b);
@@ -203,6 +205,9 @@ export function UserEdit(props: { id?: string }) {
     const o: Record<string, unknown> = { name_kana: f.name_kana, name_kanji: f.name_kanji, authority: f.authority,
       permissions: f.permissions, confirmation_pin: f.confirmation_pin };
     if (f.name_kanji === "") delete o.name_kanji;
+    // A new user without an address sends none; clearing one on a change sends null.
+    if (f.contact_email.trim()) o.contact_email = f.contact_email.trim();
+    else if (!isNew && user?.contact_email) o.contact_email = null;
     for (const k of ["login_pin", "login_pin_again", "user_confirmation_pin", "user_confirmation_pin_again"] as const)
       if (f[k]) o[k] = f[k];
     if (isNew) { o.user_id = f.user_id; o.issue_certificate = f.issue_certificate; }
@@ -254,6 +259,8 @@ export function UserEdit(props: { id?: string }) {
             : <div class="field"><span class="label">{t("userId")}</span><div class="control"><strong>{f.user_id}</strong></div></div>}
           <TextField id="name_kana" label={t("nameKana")} value={f.name_kana} onInput={upd("name_kana")} error={errs.name_kana} required />
           <TextField id="name_kanji" label={t("nameKanji")} value={f.name_kanji} onInput={upd("name_kanji")} />
+          <TextField id="contact_email" label={t("contactEmail")} value={f.contact_email} onInput={upd("contact_email")}
+            error={errs.contact_email} hint={t("contactEmailHint")} type="email" autoComplete="email" maxLength={254} />
           <div class="field"><label for="authority">{t("authority")}</label><div class="control">
             <select id="authority" value={f.authority} onChange={(e) => upd("authority")((e.target as HTMLSelectElement).value)}>
               <option value="general">{t("general")}</option><option value="approver">{t("approver")}</option>

@@ -9,7 +9,10 @@ export interface Session {
   csrf_token: string;
   person: Person;
   previous_login_at: string | null;
-  certificate?: { serial: string; not_after: string };
+  certificate?: {
+    serial: string; not_after: string;
+    renewal_open?: boolean; renewal_opens_at?: string; days_left?: number;  // R22 (certificate sessions)
+  };
   notices?: { code: string; message: string; days_left?: number }[];
   contract?: { name: string; name_kana: string; transactions_stopped: boolean };  // active sessions only
 }

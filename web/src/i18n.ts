@@ -81,6 +81,23 @@ const ja: Dict = {
   errRequired: "入力してください", errLimit: "半角数字で入力してください",
   loading: "読み込み中…", language: "English", chooseLogon: "ログオン方法を選択してください。",
   yes: "あり", no: "なし", allowed: "可",
+  renewalNotice: "電子証明書更新のお知らせ",
+  renewalNoticeLead: "電子証明書の有効期限が近づいています。電子証明書を更新してください。",
+  renewalNoticeNext: "電子証明書を更新する場合は、「次へ」ボタンを押してください。",
+  renewalNoticeLater: "次回ログイン時に更新する場合は、「次回ログイン時に更新する」ボタンを押してください。",
+  renewalNoticeWarn: "有効期限を過ぎるとログインできなくなりますので、ご注意ください。",
+  renewalExpiry: "電子証明書の有効期限", renewalDaysLeft: "残り日数", days: "{n}日",
+  renewalLater: "次回ログイン時に更新する",
+  renewalRun: "電子証明書更新",
+  renewalRunIntro: "電子証明書の更新には専用のアプリケーション（kakuin-cert）を使用します。このパソコンで次のコマンドを実行してください。現在の電子証明書でログオンし、暗証番号とワンタイムパスワードの入力を求められます。新しい電子証明書はブラウザの証明書データベースに登録されます。",
+  renewalRunWarn: "更新が完了するまで、ブラウザの戻るボタンや更新ボタンを押したり、ブラウザを閉じたりしないでください。",
+  renewalWaiting: "更新の完了を待っています…（この画面は自動的に切り替わります）",
+  renewalDone: "電子証明書の更新が完了しました",
+  renewalDoneNote: "自動的にログオフしました。開いているブラウザはすべて閉じてください。",
+  renewalDoneNext: "次回ログオン時の証明書選択画面では古い電子証明書も表示されますが、新しい電子証明書を選択してログオンしてください。",
+  renewalCancel: "更新を中止してトップへ",
+  contactEmail: "連絡先メールアドレス", contactEmailHint: "電子証明書の有効期限のお知らせ等を送信します（任意）。",
+  errEmail: "メールアドレスの形式で254文字以内で入力してください",
 };
 
 const en: Dict = {
@@ -158,6 +175,23 @@ const en: Dict = {
   errRequired: "Required", errLimit: "Enter digits only",
   loading: "Loading…", language: "日本語", chooseLogon: "Choose how to log on.",
   yes: "yes", no: "no", allowed: "yes",
+  renewalNotice: "Certificate renewal notice",
+  renewalNoticeLead: "Your certificate expires soon. Please renew it.",
+  renewalNoticeNext: "To renew it now, press Next.",
+  renewalNoticeLater: "To renew it at your next logon, press Renew at next logon.",
+  renewalNoticeWarn: "After it expires you can no longer log on with it.",
+  renewalExpiry: "Certificate expires", renewalDaysLeft: "Days left", days: "{n} days",
+  renewalLater: "Renew at next logon",
+  renewalRun: "Certificate renewal",
+  renewalRunIntro: "Renewal uses the certificate app (kakuin-cert). Run this command on this computer. It logs on with your current certificate and asks for your PIN and one-time password, then installs the new certificate into the browser's certificate database.",
+  renewalRunWarn: "Until the renewal completes, do not press Back or Reload and do not close the browser.",
+  renewalWaiting: "Waiting for the renewal to complete… (this screen changes by itself)",
+  renewalDone: "The certificate was renewed",
+  renewalDoneNote: "You were logged off. Close every browser window.",
+  renewalDoneNext: "At the next logon the browser may also list the old certificate: choose the new one.",
+  renewalCancel: "Stop and go to the top",
+  contactEmail: "Contact e-mail address", contactEmailHint: "For notices such as certificate expiry (optional).",
+  errEmail: "Enter an e-mail address of at most 254 characters",
 };
 
 let current: "ja" | "en" = (localStorage.getItem("kakuin.lang") === "en" ? "en" : "ja");
@@ -179,14 +213,16 @@ export function t(key: string, vars?: Record<string, string | number>): string {
   return s;
 }
 
+// Times are the bank's: Japan Standard Time (UTC+9, no daylight saving), whatever the PC's zone.
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return t("none");
-  const d = new Date(iso);
-  if (isNaN(d.getTime())) return iso;
+  const ms = new Date(iso).getTime();
+  if (isNaN(ms)) return iso;
+  const d = new Date(ms + 9 * 3600 * 1000);
   const p = (n: number) => String(n).padStart(2, "0");
-  if (current === "en")
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  return `${d.getFullYear()}年${p(d.getMonth() + 1)}月${p(d.getDate())}日 ${p(d.getHours())}時${p(d.getMinutes())}分${p(d.getSeconds())}秒`;
+  const [y, mo, da, h, mi, se] = [d.getUTCFullYear(), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()), p(d.getUTCMinutes()), p(d.getUTCSeconds())];
+  if (current === "en") return `${y}-${mo}-${da} ${h}:${mi}:${se} JST`;
+  return `${y}年${mo}月${da}日 ${h}時${mi}分${se}秒`;
 }
 
 const statusJa: Dict = { none: "未発行", registered: "発行登録済（未取得）", valid: "有効", revoked: "失効",

@@ -8,7 +8,8 @@ import { fmtTime, setBankWording, t } from "./i18n";
 import { Layout } from "./layout";
 import { AcquireScreen, LogonScreen, OtpScreen, onMtls } from "./logon";
 import { useValue } from "./signalish";
-import { bank, go, route, session, setIdleMessage, setSession } from "./state";
+import { RenewalDone, RenewalNotice, RenewalRun } from "./renewal";
+import { bank, go, renewalSkipped, route, session, setIdleMessage, setSession } from "./state";
 import "./style.css";
 
 function UserTop() {
@@ -52,6 +53,7 @@ function Screen(props: { path: string }) {
       case "/user/logon": return <LogonScreen role="user" cert={false} />;
       case "/user/cert-logon": return <LogonScreen role="user" cert />;
       case "/user/acquire": return <AcquireScreen />;
+      case "/renewal/done": return <RenewalDone />;
     }
     return null;
   })();
@@ -59,6 +61,13 @@ function Screen(props: { path: string }) {
   if (!s) { queueMicrotask(() => location.replace("#" + (p.startsWith("/user") ? "/user/logon" : onMtls() ? "/admin/cert-logon" : "/admin/logon"))); return null; }
   if (p === "/otp") return s.state === "otp_required" ? <OtpScreen /> : (go(s.person.role === "admin" ? "/admin" : "/user"), null);
   if (s.state !== "active") { go("/otp"); return null; }
+  // R22: inside the renewal window the notice comes first, until 次回ログイン時に更新する.
+  if (s.certificate?.renewal_open && !renewalSkipped()) {
+    if (p === "/renewal/run") return <RenewalRun />;
+    if (p !== "/renewal") { go("/renewal"); return null; }
+    return <RenewalNotice />;
+  }
+  if (p.startsWith("/renewal")) { go(s.person.role === "admin" ? "/admin" : "/user"); return null; }
   if (s.person.role === "user") return p === "/user" ? <UserTop /> : (go("/user"), null);
   if (p === "/admin") return <AdminTop />;
   if (p === "/admin/users") return <UserList />;

@@ -50,4 +50,28 @@ export function resetIdle() {
 }
 for (const ev of ["keydown", "pointerdown"]) addEventListener(ev, () => { if (session.get()) resetIdle(); });
 
-onApiEvents(() => resetIdle(), () => { if (session.get()) endSession(idleMessage); });
+// R22: the renewal notice is asked once per logon. The choice 次回ログイン時に更新する lives in
+// this tab only (sessionStorage) and a new logon clears it.
+const SKIP_KEY = "kakuin.renewalSkipped";
+export const renewalSkipped = () => sessionStorage.getItem(SKIP_KEY) === "1";
+export function setRenewalSkipped(v: boolean) {
+  if (v) sessionStorage.setItem(SKIP_KEY, "1"); else sessionStorage.removeItem(SKIP_KEY);
+}
+
+// While 電子証明書更新 waits, the end of the session means the renewal completed (the server
+// deletes every session of the person once the new certificate is issued): the screens then
+// show 電子証明書の更新が完了しました instead of the idle message.
+let waitingForRenewal = false;
+export function setWaitingForRenewal(v: boolean) { waitingForRenewal = v; }
+
+onApiEvents(() => resetIdle(), (p) => {
+  if (!session.get()) return;
+  if (waitingForRenewal || p?.code === "certificate_renewed" || (p as { reason?: string } | undefined)?.reason === "certificate_renewed") {
+    waitingForRenewal = false;
+    setSession(null);
+    flash.set(null);
+    location.replace("#/renewal/done");
+    return;
+  }
+  endSession(idleMessage);
+});

@@ -44,3 +44,11 @@ export function checkBase32Secret(v: string): string | null {
   const last = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(v[v.length - 1]);
   return (last & ((1 << unused) - 1)) === 0 ? null : err;
 }
+
+// 連絡先メールアドレス (optional): one @, a dotted domain, no spaces, at most 254 characters
+// (the server's limit).
+export function checkEmail(v: string): string | null {
+  const s = v.trim();
+  if (s === "") return null;
+  return s.length <= 254 && /^[\x21-\x7e]+$/.test(s) && /^[^@]+@[^@.]+(\.[^@.]+)+$/.test(s) ? null : t("errEmail");
+}
