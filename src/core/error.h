@@ -54,6 +54,9 @@ namespace kakuin {
     X(csrf_failed, 403, "不正な画面遷移です。最初から操作をやり直してください。",                  \
       "The request was not made from this site's screens. Start again.")                          \
     X(contract_suspended, 403, "ご契約は現在ご利用いただけません。", "The contract is suspended.") \
+    X(four_eyes_required, 403, "依頼者本人は承認できません。別の承認者が承認してください。",            \
+      "The requester cannot approve their own request: another approver must.")                   \
+    X(request_not_pending, 409, "この依頼は既に処理されています。", "The request is no longer pending.") \
     X(method_not_allowed, 405, "この操作はできません。", "This method is not allowed for this resource.") \
     X(request_too_large, 413, "送信されたデータが大きすぎます。", "The request is too large.")          \
     X(config_invalid, 500, "設定ファイルに誤りがあります。", "The configuration is invalid.")      \
