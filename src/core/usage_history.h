@@ -50,4 +50,19 @@ inline constexpr std::string_view certificate_expired = "certificate.expired";
 inline constexpr std::string_view certificate_first_used = "certificate.first_used";
 }  // namespace history_kind
 
+// The bank's back office (issue 5): staff sign-in and four-eyes change requests. Staff events
+// are bank-wide (contract_id ""); request events belong to the request's contract. Actor:
+// bank:<staff id>. detail names the request ("request 12 admin_unlock", never a secret).
+namespace bank_history_kind {
+inline constexpr std::string_view staff_added = "bank.staff.added";
+inline constexpr std::string_view staff_login = "bank.staff.login";
+inline constexpr std::string_view staff_auth_failed = "bank.staff.auth_failed";  // result: code
+inline constexpr std::string_view staff_locked = "bank.staff.locked";
+inline constexpr std::string_view staff_logout = "bank.staff.logout";
+inline constexpr std::string_view request_created = "bank.request.created";
+inline constexpr std::string_view request_approved = "bank.request.approved";
+inline constexpr std::string_view request_rejected = "bank.request.rejected";
+inline constexpr std::string_view request_failed = "bank.request.failed";  // result: code
+}  // namespace bank_history_kind
+
 }  // namespace kakuin
