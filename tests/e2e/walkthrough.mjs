@@ -1,107 +1,22 @@
-// The seeds' walkthroughs (000, 001, 002, 004) in Debian's Chromium, driven by playwright-core,
+// The seeds' walkthroughs (000, 001, 002, 004; then 003 and issue #5's back office and expiry
+// in bank.mjs, renewal.mjs, expiry.mjs) in Debian's Chromium, driven by playwright-core,
 // against the server tests/e2e/run.sh started. Every step leaves a screenshot in $E2E_OUT;
 // the files named doc-*.png are the ones docs/screens.md shows.
-import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import {
+  D, T, OUT, HTTPS, MTLS, env, log, snap, shots, otp, newHome, acquire, browser, browsers, cspViolations,
+  text, softType, expectHeading, advanceClock, BANK,
+} from "./lib.mjs";
+import { backOffice } from "./bank.mjs";
+import { renewal } from "./renewal.mjs";
+import { expiry } from "./expiry.mjs";
 
-const env = process.env;
-const D = env.E2E_DATA, T = env.E2E_TMP, OUT = env.E2E_OUT;
-const HTTPS = `https://127.0.0.1:${env.E2E_HTTPS_PORT}`;
-const MTLS = `https://127.0.0.1:${env.E2E_MTLS_PORT}`;
-const KAKUIN_CERT = env.KAKUIN_CERT;
 const creds = JSON.parse(readFileSync(join(D, "demo-credentials.json"), "utf8"));
 const idpin = Object.fromEntries(readFileSync(join(T, "idpin-contract.out"), "utf8").split("\n")
   .map((l) => /^([a-z_0-9]+): (.*)$/.exec(l)).filter(Boolean).map((m) => [m[1], m[2]]));
 const riyousya = creds.users.find((u) => u.user_id === "riyousya");
-
-let shot = 0;
-const started = Date.now();
-function log(msg) { console.log(`e2e [${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`); }
-async function snap(page, name, doc = false) {
-  shot += 1;
-  const file = `${String(shot).padStart(2, "0")}-${name}.png`;
-  await page.screenshot({ path: join(OUT, file), fullPage: true });
-  if (doc) await page.screenshot({ path: join(OUT, `doc-${name}.png`), fullPage: true });
-  log(`step ${shot}: ${name}`);
-}
-
-// TOTP codes the server accepts and has not seen: steps current-1 .. current+1, each above the
-// last one used for that secret (like tests/integration/lib.sh kk_otp_into).
-const lastStep = new Map();
-async function otp(secret) {
-  for (;;) {
-    const now = Math.floor(Date.now() / 1000), cur = Math.floor(now / 30), rem = 30 - (now % 30);
-    let step = cur - 1;
-    const last = lastStep.get(secret) ?? 0;
-    if (step <= last) step = last + 1;
-    if (step > cur + 1 || (step === cur - 1 && rem <= 3)) {
-      log(`waiting ${rem + 1}s for a fresh OTP step`);
-      await new Promise((r) => setTimeout(r, (rem + 1) * 1000));
-      continue;
-    }
-    lastStep.set(secret, step);
-    return execFileSync("oathtool", ["--totp", "-b", secret, "-N", `@${step * 30 + 1}`], { encoding: "utf8" }).trim();
-  }
-}
-
-// A HOME with an NSS database that trusts the bank's CA (for the server certificate).
-function newHome(name) {
-  const home = join(T, "home-" + name);
-  const db = join(home, ".pki", "nssdb");
-  mkdirSync(db, { recursive: true, mode: 0o700 });
-  execFileSync("certutil", ["-N", "-d", "sql:" + db, "--empty-password"]);
-  const pems = readFileSync(join(D, "ca-chain.pem"), "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  pems.forEach((pem, i) => {
-    const f = join(T, `ca-${name}-${i}.pem`);
-    writeFileSync(f, pem + "\n");
-    execFileSync("certutil", ["-A", "-d", "sql:" + db, "-t", "C,,", "-n", `kakuin-ca-${i}`, "-i", f]);
-  });
-  return home;
-}
-
-// kakuin-cert acquire into HOME's NSS database (the acquisition app, seed 002).
-async function acquire(home, contractId, userId, pin, secret) {
-  const pinFile = join(T, "acq-pin");
-  writeFileSync(pinFile, pin + "\n", { mode: 0o600 });
-  const args = ["acquire", "--server", HTTPS, "--ca-file", join(D, "ca-chain.pem"), "--contract-id", contractId,
-    "--pin-file", pinFile, "--otp", await otp(secret), "--key-type", "p256", "--nssdb", join(home, ".pki", "nssdb"), "--lang", "en"];
-  if (userId) args.push("--user-id", userId);
-  try {
-    execFileSync(KAKUIN_CERT, args, { env: { ...env, HOME: home }, encoding: "utf8", stdio: "pipe" });
-  } catch (e) {
-    throw new Error(`kakuin-cert acquire failed: ${e.stdout}\n${e.stderr}`);
-  } finally { rmSync(pinFile, { force: true }); }
-  log(`acquired a certificate for ${contractId} ${userId ?? "(administrator)"}`);
-}
-
-const browsers = [];
-const cspViolations = [];  // the screens must run under the server's CSP (no inline script/style)
-async function browser(home, viewport = { width: 1280, height: 800 }) {
-  const dir = mkdtempSync(join(T, "chromium-"));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: "/usr/bin/chromium", headless: true, viewport, locale: "ja-JP", timeout: 120000,
-    env: { ...env, HOME: home },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  context.setDefaultTimeout(30000);  // a loaded 2-core CI machine
-  context.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
-  browsers.push(context);
-  return context;
-}
-
-const text = async (page, sel) => (await page.locator(sel).innerText()).trim();
-async function softType(page, field, value) {
-  await page.click(`#${field} ~ button.sk-toggle`);
-  for (const c of value) await page.click(`#${field}-sk button[data-key="${c}"]`);
-  assert.equal(await page.inputValue(`#${field}`), value, "software keyboard entry");
-}
-async function expectHeading(page, h) {
-  await page.waitForFunction((h) => document.querySelector("h1")?.textContent?.startsWith(h), h);
-}
 
 try {
   // ---- Seed 004: an ID・暗証番号方式 contract's administrator --------------------------------
@@ -168,6 +83,7 @@ try {
   await page.fill("#user_id", "tantou01");
   await page.fill("#name_kana", "ﾀﾝﾄｳ ｲﾁﾛｳ");
   await page.fill("#name_kanji", "担当 一郎");
+  await page.fill("#contact_email", "tantou01@example");
   await page.fill("#login_pin", "tk482910");
   await page.fill("#login_pin_again", "tk482911");
   await page.fill("#user_confirmation_pin", "tk739102");
@@ -175,6 +91,8 @@ try {
   await page.fill("#confirmation_pin", idpin.admin_confirmation_pin);
   await page.click("#submit");
   assert.equal(await text(page, "#login_pin_again-error"), "確認のため入力した暗証番号が一致しません");
+  assert.equal(await text(page, "#contact_email-error"), "メールアドレスの形式で254文字以内で入力してください");
+  await page.fill("#contact_email", "tantou01@tochigi.example.jp");
   await page.fill("#login_pin_again", "tk482910");
   await page.click("#perm-all");
   assert.ok(await page.isChecked("#perm-transfer_adhoc"));
@@ -447,17 +365,24 @@ try {
   // The server ends an idle session (its clock moved past the timeout): the next request
   // returns the screens to the logon page with the message. Last, since it moves the server's
   // clock (and so its OTP steps).
-  const idle = await (await fetch(`http://127.0.0.1:${env.E2E_HTTP_PORT}/test/clock`, {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ advance_seconds: bank.idle_timeout_seconds + 1 }) })).json();
-  assert.ok(idle.now, "test clock moved");
+  await advanceClock(bank.idle_timeout_seconds + 1);
   await page.click("nav.menu >> text=利用履歴照会");
   await expectHeading(page, "管理者ログオン");
   assert.match(await text(page, ".alert.info"), /一定時間操作がなかったため/);
   await snap(page, "server-idle-timeout");
 
+  // Issue #5: the back office with four eyes, renewal (seed 003), expiry and deadlines. Each
+  // moves the server's clock further, so they run last and in this order.
+  const only = (env.E2E_ONLY ?? "").split(",").filter(Boolean);
+  const want = (n) => only.length === 0 || only.includes(n);
+  const shared = { creds, idpin, riyousya, homeAdmin, ctxAdmin, homeU2, ctxU2, bank };
+  if (want("bank") && BANK) await backOffice(shared);
+  else if (want("bank")) log("SKIPPED the back office: the server has no bank listener");
+  const renewed = want("renewal") ? await renewal(shared) : null;
+  if (want("expiry")) await expiry(shared, renewed);
+
   assert.deepEqual(cspViolations, [], "CSP violations");
-  log(`all steps passed (${shot} screenshots)`);
+  log(`all steps passed (${shots()} screenshots)`);
 } catch (e) {
   console.error("e2e FAILED:", e);
   for (const c of browsers) for (const p of c.pages()) {

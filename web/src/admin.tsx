@@ -94,6 +94,9 @@ export function UserList() {
                 <td>{t(u.authority)}</td>
                 <td class="cert-mark" title={certStatusLabel(u.certificate.status)}>
                   {u.certificate.marked ?? (u.certificate.status === "registered" || u.certificate.status === "valid") ? "○" : ""}
+                  {/* R23: states that need the administrator (a reissue) are spelled out */}
+                  {["deadline_passed", "expired", "revoked"].includes(u.certificate.status) &&
+                    <span class="cert-status-text" data-status={u.certificate.status}>{certStatusLabel(u.certificate.status)}</span>}
                 </td>
                 <td>{u.certificate.issue_number ?? ""}</td>
                 <td>{statesText(u)}</td>

@@ -77,7 +77,7 @@ export function RequestForm(props: { kind: string; contractId?: string }) {
     } finally { setBusy(false); }
   };
   if (step === "done" && done) return (
-    <BankLayout title={t("doneTitle")}>
+    <BankLayout title={t("bkDoneTitle")}>
       <Alert kind="info">{t("bkRequested")}</Alert>
       <table class="kv"><tbody>
         <tr><th scope="row">{t("bkReceipt")}</th><td id="receipt-number">{done.id}</td></tr>
@@ -95,8 +95,8 @@ export function RequestForm(props: { kind: string; contractId?: string }) {
   );
   const ro = step === "confirm";
   return (
-    <BankLayout title={ro ? t("confirmTitle") : kindLabel(kind)}>
-      <p>{ro ? t("confirmNote") : t("bkFormNote")}</p>
+    <BankLayout title={ro ? t("bkConfirmTitle") : kindLabel(kind)}>
+      <p>{ro ? t("bkConfirmNote") : t("bkFormNote")}</p>
       {formErr && <Alert>{formErr}</Alert>}
       {errs.form && <Alert>{errs.form}</Alert>}
       <form class="form wide" noValidate onSubmit={(e) => { e.preventDefault(); if (ro) void submit(); else if (validate()) setStep("confirm"); }}>
