@@ -107,6 +107,41 @@ struct EnrollmentRecord {
     friend bool operator==(const EnrollmentRecord&, const EnrollmentRecord&) = default;
 };
 
+// ---- Issue 5: expiry reminders (migration 0005, store/*/..._reminders.cpp). ----
+// queued -> sending (claimed; next_attempt_at is the lease) -> sent; a failed attempt goes
+// back to queued with a later next_attempt_at, or to failed after the last attempt;
+// cancelled when the certificate stopped being current before the reminder went out.
+enum class ReminderState { queued, sending, sent, failed, cancelled };
+std::string_view reminder_state_name(ReminderState s);
+bool reminder_state_from_name(std::string_view s, ReminderState& out);
+
+// One reminder e-mail. Key: (serial_hex, days_before).
+struct ReminderRecord {
+    std::string serial_hex;
+    int days_before = 0;
+    PersonKey person;
+    std::string address;  // the contact address when it was queued
+    TimePoint not_after{};
+    TimePoint due_at{};   // not_after - days_before
+    ReminderState state = ReminderState::queued;
+    int attempts = 0;     // claims so far; also the fencing token of the current claim
+    TimePoint next_attempt_at{};
+    std::optional<TimePoint> sent_at;
+    std::string last_error;  // short, for operators; never a secret
+    TimePoint created_at{};
+    friend bool operator==(const ReminderRecord&, const ReminderRecord&) = default;
+};
+
+// A person's current certificate that a reminder may be due for: slot issued, certificate not
+// revoked, now < not_after <= now + horizon, and the person has a non-empty contact address.
+struct ReminderCandidate {
+    PersonKey person;
+    std::string serial_hex;
+    TimePoint not_after{};
+    std::string address;
+    friend bool operator==(const ReminderCandidate&, const ReminderCandidate&) = default;
+};
+
 // One unit of work. Destroying it without a successful commit() rolls everything back.
 // Errors: storage_failure (I/O, corruption, busy beyond the timeout), conflict (a unique key
 // already taken), not_found (update/delete of a row that does not exist).
@@ -216,6 +251,28 @@ public:
 
     // Whether the store holds any certificate issued to `person` (R6), whatever its state.
     virtual Result<bool> person_has_certificate(const PersonKey& person);
+
+    // ---- Issue 5: expiry reminders. Not pure (see above). ----
+    // Candidates in not_after order, at most `limit`.
+    virtual Result<std::vector<ReminderCandidate>> list_reminder_candidates(TimePoint now,
+                                                                             Seconds horizon,
+                                                                             int limit);
+    // Inserts unless (serial_hex, days_before) exists; true when inserted. Never conflict.
+    virtual Result<bool> insert_reminder_if_absent(const ReminderRecord& r);
+    virtual Result<std::optional<ReminderRecord>> find_reminder(const std::string& serial_hex,
+                                                                int days_before);
+    // Claims up to `limit` rows that are queued, or sending with an expired lease, and whose
+    // next_attempt_at <= now: each becomes sending with attempts + 1 and next_attempt_at =
+    // lease_until. Returns them as claimed. PostgreSQL skips rows another node has locked.
+    virtual Result<std::vector<ReminderRecord>> claim_due_reminders(TimePoint now,
+                                                                    TimePoint lease_until,
+                                                                    int limit);
+    // Writes state, next_attempt_at, sent_at and last_error of r's row, only while it is still
+    // sending with attempts == r.attempts (the claim r came from). conflict otherwise: another
+    // claim took over after the lease expired, or the row is gone.
+    virtual Status finish_reminder_claim(const ReminderRecord& r);
+    // Rows per state, for tests and diagnostics.
+    virtual Result<std::vector<ReminderRecord>> list_reminders(int limit);
 };
 
 enum class TxMode {

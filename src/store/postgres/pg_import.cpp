@@ -16,10 +16,10 @@ namespace {
 
 // Every table of the schema, parents before children (foreign keys). schema_version is not
 // copied: both sides are migrated to the same version first.
-constexpr std::array<std::string_view, 13> kTables = {
+constexpr std::array<std::string_view, 14> kTables = {
     "contracts",     "persons",      "certificate_slots", "certificates",       "counters",
     "meta",          "usage_history", "sessions",         "otp_tokens",         "otp_used_steps",
-    "enrollments",   "person_permissions", "contract_limits",
+    "enrollments",   "person_permissions", "contract_limits", "reminders",
 };
 
 struct SqliteClose {

@@ -81,6 +81,17 @@ public:
     Result<ContractLimits> load_contract_limits(const std::string& contract_id) override;
     Status save_contract_limits(const std::string& contract_id, const ContractLimits& l) override;
 
+    // Issue 5: expiry reminders (pg_reminders.cpp).
+    Result<std::vector<ReminderCandidate>> list_reminder_candidates(TimePoint now, Seconds horizon,
+                                                                     int limit) override;
+    Result<bool> insert_reminder_if_absent(const ReminderRecord& r) override;
+    Result<std::optional<ReminderRecord>> find_reminder(const std::string& serial_hex,
+                                                        int days_before) override;
+    Result<std::vector<ReminderRecord>> claim_due_reminders(TimePoint now, TimePoint lease_until,
+                                                            int limit) override;
+    Status finish_reminder_claim(const ReminderRecord& r) override;
+    Result<std::vector<ReminderRecord>> list_reminders(int limit) override;
+
 private:
     // Runs one prepared statement on this transaction's connection.
     Result<Rows> q(std::string_view name, std::string_view sql, const Params& p);
