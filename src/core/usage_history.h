@@ -48,6 +48,7 @@ inline constexpr std::string_view certificate_reissued = "certificate.reissued";
 inline constexpr std::string_view certificate_renewed = "certificate.renewed";
 inline constexpr std::string_view certificate_expired = "certificate.expired";
 inline constexpr std::string_view certificate_first_used = "certificate.first_used";
+inline constexpr std::string_view reminder_sent = "reminder.sent";  // expiry reminder e-mail
 }  // namespace history_kind
 
 // The bank's back office (issue 5): staff sign-in and four-eyes change requests. Staff events
