@@ -64,4 +64,71 @@ Result<bool> Transaction::person_has_certificate(const PersonKey&) {
     return unsupported("person_has_certificate");
 }
 
+// ---- Issue 5: the bank's back office. ----
+std::string_view staff_role_name(StaffRole r) {
+    return r == StaffRole::approver ? "approver" : "operator";
+}
+bool staff_role_from_name(std::string_view s, StaffRole& out) {
+    if (s == "operator") out = StaffRole::operator_;
+    else if (s == "approver") out = StaffRole::approver;
+    else return false;
+    return true;
+}
+std::string_view change_request_state_name(ChangeRequestState s) {
+    switch (s) {
+        case ChangeRequestState::pending: return "pending";
+        case ChangeRequestState::applied: return "applied";
+        case ChangeRequestState::rejected: return "rejected";
+        case ChangeRequestState::failed: return "failed";
+    }
+    return "failed";
+}
+bool change_request_state_from_name(std::string_view s, ChangeRequestState& out) {
+    if (s == "pending") out = ChangeRequestState::pending;
+    else if (s == "applied") out = ChangeRequestState::applied;
+    else if (s == "rejected") out = ChangeRequestState::rejected;
+    else if (s == "failed") out = ChangeRequestState::failed;
+    else return false;
+    return true;
+}
+Status Transaction::update_contract_details(const Contract&) {
+    return unsupported("update_contract_details");
+}
+Result<std::vector<Contract>> Transaction::search_contracts(const std::string&, int) {
+    return unsupported("search_contracts");
+}
+Status Transaction::insert_staff(const StaffRecord&) { return unsupported("insert_staff"); }
+Result<std::optional<StaffRecord>> Transaction::find_staff(const std::string&) {
+    return unsupported("find_staff");
+}
+Status Transaction::update_staff(const StaffRecord&) { return unsupported("update_staff"); }
+Status Transaction::insert_staff_session(const StaffSessionRecord&) {
+    return unsupported("insert_staff_session");
+}
+Result<std::optional<StaffSessionRecord>> Transaction::find_staff_session(const std::string&) {
+    return unsupported("find_staff_session");
+}
+Status Transaction::update_staff_session(const StaffSessionRecord&) {
+    return unsupported("update_staff_session");
+}
+Status Transaction::delete_staff_session(const std::string&) {
+    return unsupported("delete_staff_session");
+}
+Result<int> Transaction::delete_staff_sessions_of(const std::string&) {
+    return unsupported("delete_staff_sessions_of");
+}
+Result<std::int64_t> Transaction::insert_change_request(const ChangeRequestRecord&) {
+    return unsupported("insert_change_request");
+}
+Result<std::optional<ChangeRequestRecord>> Transaction::find_change_request(std::int64_t) {
+    return unsupported("find_change_request");
+}
+Status Transaction::update_change_request(const ChangeRequestRecord&) {
+    return unsupported("update_change_request");
+}
+Result<std::vector<ChangeRequestRecord>> Transaction::list_change_requests(
+    const ChangeRequestQuery&) {
+    return unsupported("list_change_requests");
+}
+
 }  // namespace kakuin::store

@@ -80,6 +80,59 @@ struct SessionRecord {
     friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 
+// ---- Issue 5: the bank's back office (migration 0006; sqlite_staff.cpp / pg_staff.cpp). ----
+// A bank staff member (R3, R24). operator: requests changes; approver: also approves them.
+enum class StaffRole { operator_, approver };
+std::string_view staff_role_name(StaffRole r);  // "operator" / "approver"
+bool staff_role_from_name(std::string_view s, StaffRole& out);
+struct StaffRecord {
+    std::string staff_id;  // half-width alphanumerics, 1-16; the key
+    std::string name;
+    StaffRole role = StaffRole::operator_;
+    std::string pin_hash;            // Argon2id PHC string
+    std::string totp_secret_base32;  // stored as given (like OtpToken::secret)
+    std::optional<std::int64_t> last_otp_step;  // newest accepted TOTP step (replay)
+    int failure_count = 0;
+    bool locked = false;
+    TimePoint created_at{};
+    std::optional<TimePoint> last_login_at;
+    friend bool operator==(const StaffRecord&, const StaffRecord&) = default;
+};
+// A staff session: like SessionRecord, one per staff member.
+struct StaffSessionRecord {
+    std::string token_hash;  // lowercase hex SHA-256 of the cookie token; the key
+    std::string staff_id;
+    SessionPhase phase = SessionPhase::otp_required;
+    std::string csrf_token;
+    TimePoint created_at{};
+    TimePoint last_seen_at{};
+    friend bool operator==(const StaffSessionRecord&, const StaffSessionRecord&) = default;
+};
+// A four-eyes change request (docs/api/bank-api.md).
+enum class ChangeRequestState { pending, applied, rejected, failed };
+std::string_view change_request_state_name(ChangeRequestState s);
+bool change_request_state_from_name(std::string_view s, ChangeRequestState& out);
+struct ChangeRequestRecord {
+    std::int64_t id = 0;  // assigned by the store
+    std::string kind;     // service/change_request.h kinds
+    std::string contract_id;
+    std::string request_number;  // 依頼書番号; "" when none
+    std::string payload;         // opaque text (service/change_payload.h)
+    ChangeRequestState state = ChangeRequestState::pending;
+    std::string requested_by;  // staff ID
+    TimePoint requested_at{};
+    std::optional<std::string> decided_by;
+    std::optional<TimePoint> decided_at;
+    std::string reason;  // rejection reason, or the error code of a failed application
+    friend bool operator==(const ChangeRequestRecord&, const ChangeRequestRecord&) = default;
+};
+// Newest first. Empty optionals do not filter.
+struct ChangeRequestQuery {
+    std::optional<ChangeRequestState> state;
+    std::optional<std::string> contract_id;
+    int limit = 100;  // clamped to [1, 500]
+};
+
 // A person's one-time-password token (R9): hardware or software, one per person.
 enum class OtpTokenKind { software, hardware };
 std::string_view otp_token_kind_name(OtpTokenKind k);  // "software" / "hardware"
@@ -212,6 +265,35 @@ public:
     virtual Result<ContractLimits> load_contract_limits(const std::string& contract_id);
     // Errors: not_found (no such contract).
     virtual Status save_contract_limits(const std::string& contract_id, const ContractLimits& l);
+
+    // ---- Issue 5: the bank's back office. Not pure (see below). ----
+    // Name, kana and login method of an existing contract. not_found when it does not exist.
+    virtual Status update_contract_details(const Contract& c);
+    // Contracts whose ID starts with `q` or whose kanji or kana name contains it; newest first
+    // (created_at, then contract ID). Empty `q`: the newest. At most `limit` (1..500).
+    virtual Result<std::vector<Contract>> search_contracts(const std::string& q, int limit);
+    // Staff. insert: conflict when the ID exists. update: every field but staff_id and
+    // created_at; not_found when it does not exist. In a write transaction find_staff locks.
+    virtual Status insert_staff(const StaffRecord& s);
+    virtual Result<std::optional<StaffRecord>> find_staff(const std::string& staff_id);
+    virtual Status update_staff(const StaffRecord& s);
+    // Staff sessions. insert: conflict when the hash exists or the staff member already has
+    // one (delete_staff_sessions_of first); not_found when the staff member does not exist.
+    virtual Status insert_staff_session(const StaffSessionRecord& s);
+    virtual Result<std::optional<StaffSessionRecord>> find_staff_session(
+        const std::string& token_hash);
+    // Updates phase and last_seen_at. not_found when it does not exist.
+    virtual Status update_staff_session(const StaffSessionRecord& s);
+    // not_found when it does not exist.
+    virtual Status delete_staff_session(const std::string& token_hash);
+    virtual Result<int> delete_staff_sessions_of(const std::string& staff_id);
+    // Change requests. insert returns the new id (r.id is ignored). In a write transaction
+    // find_change_request locks the row. update writes state, decided_by, decided_at, reason.
+    virtual Result<std::int64_t> insert_change_request(const ChangeRequestRecord& r);
+    virtual Result<std::optional<ChangeRequestRecord>> find_change_request(std::int64_t id);
+    virtual Status update_change_request(const ChangeRequestRecord& r);
+    virtual Result<std::vector<ChangeRequestRecord>> list_change_requests(
+        const ChangeRequestQuery& q);
 
     // ---- Issue 3: sessions, OTP tokens, used OTP steps, enrollments. ----
     // Not pure, so that decorators and other implementations written before them still build;

@@ -16,10 +16,11 @@ namespace {
 
 // Every table of the schema, parents before children (foreign keys). schema_version is not
 // copied: both sides are migrated to the same version first.
-constexpr std::array<std::string_view, 14> kTables = {
+constexpr std::array<std::string_view, 17> kTables = {
     "contracts",     "persons",      "certificate_slots", "certificates",       "counters",
     "meta",          "usage_history", "sessions",         "otp_tokens",         "otp_used_steps",
     "enrollments",   "person_permissions", "contract_limits", "reminders",
+    "staff",         "staff_sessions", "change_requests",
 };
 
 struct SqliteClose {
@@ -147,6 +148,12 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> copy_sqlite_to_postgre
                                        " FROM usage_history",
                                        Params()));
         (void)seq;
+        KAKUIN_TRY(Rows req_seq, pg->query("change_request_sequence",
+                                           "SELECT setval(pg_get_serial_sequence('change_requests',"
+                                           " 'id'), coalesce(max(id), 1), max(id) IS NOT NULL)"
+                                           " FROM change_requests",
+                                           Params()));
+        (void)req_seq;
         return pg->exec("commit", "COMMIT");
     };
     Status st = run();

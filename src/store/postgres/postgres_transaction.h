@@ -75,6 +75,24 @@ public:
     Result<int> delete_expired_enrollments(TimePoint now) override;
     Result<bool> person_has_certificate(const PersonKey& person) override;
 
+    // Issue 5: the bank's back office (pg_staff.cpp).
+    Status update_contract_details(const Contract& c) override;
+    Result<std::vector<Contract>> search_contracts(const std::string& q, int limit) override;
+    Status insert_staff(const StaffRecord& s) override;
+    Result<std::optional<StaffRecord>> find_staff(const std::string& staff_id) override;
+    Status update_staff(const StaffRecord& s) override;
+    Status insert_staff_session(const StaffSessionRecord& s) override;
+    Result<std::optional<StaffSessionRecord>> find_staff_session(
+        const std::string& token_hash) override;
+    Status update_staff_session(const StaffSessionRecord& s) override;
+    Status delete_staff_session(const std::string& token_hash) override;
+    Result<int> delete_staff_sessions_of(const std::string& staff_id) override;
+    Result<std::int64_t> insert_change_request(const ChangeRequestRecord& r) override;
+    Result<std::optional<ChangeRequestRecord>> find_change_request(std::int64_t id) override;
+    Status update_change_request(const ChangeRequestRecord& r) override;
+    Result<std::vector<ChangeRequestRecord>> list_change_requests(
+        const ChangeRequestQuery& q) override;
+
     // Permissions and limits (pg_permissions.cpp).
     Result<Permissions> load_permissions(const PersonKey& person) override;
     Status save_permissions(const PersonKey& person, const Permissions& p) override;
