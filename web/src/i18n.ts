@@ -303,5 +303,7 @@ const kindsJa: Dict = { "login.succeeded": "ログオン", "auth.failed": "認�
   "enrollment.started": "電子証明書取得開始", "certificate.registered": "電子証明書発行登録",
   "certificate.issued": "電子証明書取得", "certificate.reissued": "電子証明書再発行", "certificate.revoked": "電子証明書失効",
   "certificate.renewed": "電子証明書更新", "certificate.expired": "電子証明書期限切れ",
-  "certificate.first_used": "電子証明書初回利用", "contract.registered": "契約法人登録" };
+  "certificate.first_used": "電子証明書初回利用", "contract.registered": "契約法人登録",
+  "bank.request.created": "銀行受付（依頼）", "bank.request.approved": "銀行承認（反映）",
+  "bank.request.rejected": "銀行否認", "bank.request.failed": "銀行承認（反映失敗）" };
 export const kindLabel = (k: string) => (current === "en" ? k : kindsJa[k] ?? k);
