@@ -15,6 +15,7 @@ namespace kakuin::api {
 inline constexpr std::string_view kHttpsListener = "https";  // :8443, no client certificate
 inline constexpr std::string_view kMtlsListener = "mtls";    // :8444, client certificate
 inline constexpr std::string_view kHttpListener = "http";    // :8080, CRL and OCSP
+inline constexpr std::string_view kBankListener = "bank";    // :8446, the bank's back office
 
 // `handler` on the named listeners; a 404 not_found problem on the others.
 http::Handler only_on(std::initializer_list<std::string_view> listeners, http::Handler handler);

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -17,6 +18,7 @@
 #include "core/random.h"
 #include "pki/ca.h"
 #include "service/bank_service.h"
+#include "service/staff_service.h"
 #include "service/certificate_service.h"
 #include "service/context.h"
 #include "service/user_admin_service.h"
@@ -116,6 +118,21 @@ Status create_demo(const std::string& data_dir) {
     for (const auto& u : {riyousya, genchi})
         list.push_back(person_json(u.user_id, u.pin, u.confirmation_pin, u.totp_secret));
     out["users"] = std::move(list);
+    // Two bank staff for the back office (/bank/ on the bank listener): four eyes need both.
+    service::StaffService staff(ctx);
+    json::array staff_list;
+    for (auto [id, name, role] : {std::tuple{"madoguchi1", "窓口 花子", store::StaffRole::operator_},
+                                  std::tuple{"shounin1", "承認 次郎", store::StaffRole::approver}}) {
+        KAKUIN_TRY(auto s, staff.add_staff(id, name, role, Actor::bank("demo")));
+        json::object o;
+        o["staff_id"] = s.staff.staff_id;
+        o["name"] = s.staff.name;
+        o["role"] = store::staff_role_name(role);
+        o["pin"] = s.pin;
+        o["totp_secret"] = s.totp_secret_base32;
+        staff_list.push_back(std::move(o));
+    }
+    out["staff"] = std::move(staff_list);
     KAKUIN_TRY_STATUS(write_file((fs::path(data_dir) / "demo-credentials.json").string(),
                                  json::serialize(out) + "\n", 0600));
     if (!fs::exists(fs::path(data_dir) / "ca-chain.pem"))
@@ -140,9 +157,11 @@ void print_where_to_go(const std::string& dir, const std::map<std::string, std::
         "     kakuin-cert acquire --server %s --ca-file %s/ca-chain.pem --contract-id 00009876543\n"
         "  2. log in with it:   https://localhost:%s   (certificate login)\n"
         "     ID/PIN login (genchi02) and the API: %s\n"
-        "  CRL and OCSP: http://localhost:%s/crl  http://localhost:%s/ocsp\n\n",
+        "  CRL and OCSP: http://localhost:%s/crl  http://localhost:%s/ocsp\n"
+        "  the bank's back office: https://localhost:%s/bank/ (staff madoguchi1 = operator,\n"
+        "     shounin1 = approver; PINs and OTP secrets in demo-credentials.json)\n\n",
         dir.c_str(), dir.c_str(), https.c_str(), dir.c_str(), port("mtls").c_str(), https.c_str(),
-        port("http").c_str(), port("http").c_str());
+        port("http").c_str(), port("http").c_str(), port("bank").c_str());
     std::fflush(stdout);
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/api_routes.h"
+#include "api/bank_routes.h"
 #include "api/json_body.h"
 #include "api/listener_scope.h"
 #include "api/pki_routes.h"
@@ -49,6 +50,7 @@ Result<http::TlsMode> tls_mode_of(const std::string& listener) {
     if (listener == api::kHttpsListener) return http::TlsMode::server_only;
     if (listener == api::kMtlsListener) return http::TlsMode::client_cert_required;
     if (listener == api::kHttpListener) return http::TlsMode::none;
+    if (listener == api::kBankListener) return http::TlsMode::server_only;
     return make_error(ErrorCode::config_invalid, "unknown listener " + listener);
 }
 
@@ -111,6 +113,7 @@ struct Runtime {
     std::unique_ptr<service::CertificateService> certificates;
     std::unique_ptr<api::CrlCache> crl;
     std::unique_ptr<api::ApiServices> services;
+    std::unique_ptr<api::BankApiServices> bank;  // the back office on the bank listener
     http::Router router;
 };
 
@@ -160,6 +163,8 @@ Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool
     rt->services = std::make_unique<api::ApiServices>(context, *rt->certificates, *rt->crl);
     api::add_api_routes(rt->router, *rt->services);
     api::add_web_routes(rt->router, *rt->services, web_options(rt->config));  // web/dist
+    rt->bank = std::make_unique<api::BankApiServices>(context, *rt->certificates);
+    api::add_bank_routes(rt->router, *rt->bank, web_options(rt->config).root);  // /bank/
     return rt;
 }
 

@@ -35,28 +35,39 @@ int run_serve(const ServeOptions& o);
 // once (DIR/demo-credentials.json), then serves.
 int run_demo(const std::string& data_dir);
 
-// `kakuin bank ...`: the bank's back office (command_bank.cpp). The history records the staff
-// member as bank:$USER (bank:cli without $USER).
-struct BankContractOptions {
+// `kakuin bank ...`: the bank's back office (command_bank.cpp, docs/api/bank-api.md). `staff
+// add` bootstraps staff on the server host; `login` (PIN, then OTP, from the terminal or stdin
+// lines) writes the session file every other command uses. Changes become pending four-eyes
+// requests that a different approver applies with `approve`. The history records bank:<staff>.
+enum class BankCommand {
+    staff_add, login, logout,
+    contract_search, contract_show, contract_create, contract_change, contract_suspend,
+    contract_resume,
+    admin_unlock, admin_reset_pins, admin_reissue,
+    requests, approve, reject,
+};
+struct BankOptions {
     std::string data_dir;
+    std::string session_file;  // default: $KAKUIN_BANK_SESSION, else ~/.kakuin-bank-session
+    std::string staff_id, staff_name, role;  // staff add / login
     std::string contract_id;
     std::string name;          // company name (kanji)
     std::string name_kana;     // half-width kana
     std::string login_method;  // "id-pin" or "certificate"
     // 上限限度額: "SERVICE=PER_TRANSACTION/PER_DAY" in yen (core/permissions.h service names).
     std::vector<std::string> upper_limits;
+    std::string admin_contact_email;
+    std::string request_number;  // 依頼書番号
+    std::string query;           // contract search
+    int limit = 50;
+    std::string state;           // requests: pending/applied/rejected/failed ("" = all)
+    std::int64_t request_id = 0;
+    std::string reason;
+    // contract change: which options were given.
+    bool has_name = false, has_name_kana = false, has_login_method = false,
+         has_admin_contact_email = false;
 };
-// Prints the initial PINs and the administrator's otpauth:// URI (for the paper letter).
-int run_bank_contract_create(const BankContractOptions& o);
-int run_bank_admin_unlock(const std::string& data_dir, const std::string& contract_id);
-// R3: new random administrator PINs, printed for the bank's letter.
-int run_bank_admin_reset_pins(const std::string& data_dir, const std::string& contract_id);
-// R1: suspend (true) or resume (false) a contract.
-int run_bank_contract_suspend(const std::string& data_dir, const std::string& contract_id,
-                              bool suspend);
-// R24: revokes the administrator's certificate and registers issue number + 1.
-int run_bank_admin_reissue(const std::string& data_dir, const std::string& contract_id,
-                           const std::string& request_number);
+int run_bank(BankCommand command, const BankOptions& o);
 
 // `kakuin migrate --from DIR --to postgresql://...`: copies every table of DIR's SQLite
 // database into an empty PostgreSQL database (command_migrate.cpp). Stop the server first.

@@ -96,6 +96,9 @@ pool_size = 8
 https = "127.0.0.1:8443"
 mtls = "127.0.0.1:8444"
 http = "127.0.0.1:8080"
+# The bank's back office (staff screens under /bank/ and their API): keep it on loopback or
+# an internal network only.
+bank = "127.0.0.1:8446"
 # Allow `kakuin serve --test-clock` (never in production).
 test_clock_allowed = false
 
@@ -334,10 +337,12 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
     }
     KAKUIN_TRY_STATUS(read_int(t, "store.pool_size", c.store_pool_size, 1, 1000));
 
-    for (const char* key : {"https", "mtls", "http"}) {
+    for (const char* key : {"https", "mtls", "http", "bank"}) {
         if (!t.at_path(std::string("server.") + key)) {
-            static const char* defaults[] = {"127.0.0.1:8443", "127.0.0.1:8444", "127.0.0.1:8080"};
-            const int i = std::string(key) == "https" ? 0 : std::string(key) == "mtls" ? 1 : 2;
+            static const char* defaults[] = {"127.0.0.1:8443", "127.0.0.1:8444", "127.0.0.1:8080",
+                                             "127.0.0.1:8446"};
+            const std::string k(key);
+            const int i = k == "https" ? 0 : k == "mtls" ? 1 : k == "http" ? 2 : 3;
             const auto colon = std::string(defaults[i]).rfind(':');
             c.listeners.push_back({key, std::string(defaults[i]).substr(0, colon),
                                    std::stoi(std::string(defaults[i]).substr(colon + 1))});

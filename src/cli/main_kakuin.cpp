@@ -35,44 +35,94 @@ int main(int argc, char** argv) {
     auto* demo_cmd = app.add_subcommand("demo", "create the demo contract and users once, then serve");
     demo_cmd->add_option("--data", demo_dir, "data directory (initialised when empty)")->required();
 
-    BankContractOptions bank_contract;
-    std::string bank_dir, bank_contract_id, bank_request;
+    // `kakuin bank ...` (docs/api/bank-api.md): every command takes --data and --session.
+    BankOptions bank;
+    std::vector<std::pair<CLI::App*, BankCommand>> bank_commands;
     auto* bank_cmd = app.add_subcommand("bank", "the bank's back office");
     bank_cmd->require_subcommand(1);
+    auto bank_sub = [&](CLI::App* parent, const char* name, const char* what, BankCommand c) {
+        auto* cmd = parent->add_subcommand(name, what);
+        cmd->add_option("--data", bank.data_dir, "data directory")->required();
+        cmd->add_option("--session", bank.session_file,
+                        "staff session file (default $KAKUIN_BANK_SESSION or ~/.kakuin-bank-session)");
+        bank_commands.emplace_back(cmd, c);
+        return cmd;
+    };
+    auto* staff_cmd = bank_cmd->add_subcommand("staff", "bank staff accounts");
+    staff_cmd->require_subcommand(1);
+    auto* staff_add_cmd = bank_sub(staff_cmd, "add", "add a staff member (prints the initial PIN and TOTP secret once)",
+                                   BankCommand::staff_add);
+    staff_add_cmd->add_option("--staff-id", bank.staff_id, "1-16 half-width alphanumerics")->required();
+    staff_add_cmd->add_option("--name", bank.staff_name, "the staff member's name")->required();
+    staff_add_cmd->add_option("--role", bank.role, "operator or approver")->required();
+    auto* login_cmd = bank_sub(bank_cmd, "login", "log in: PIN, then OTP (terminal or stdin lines)",
+                               BankCommand::login);
+    login_cmd->add_option("--staff-id", bank.staff_id, "staff ID")->required();
+    bank_sub(bank_cmd, "logout", "end the staff session", BankCommand::logout);
+
     auto* bank_contract_cmd = bank_cmd->add_subcommand("contract", "contracts");
     bank_contract_cmd->require_subcommand(1);
-    auto* contract_create_cmd =
-        bank_contract_cmd->add_subcommand("create", "register a contract and its administrator");
-    contract_create_cmd->add_option("--data", bank_contract.data_dir, "data directory")->required();
-    contract_create_cmd->add_option("--contract-id", bank_contract.contract_id, "11 digits")->required();
-    contract_create_cmd->add_option("--name", bank_contract.name, "company name")->required();
-    contract_create_cmd->add_option("--name-kana", bank_contract.name_kana, "company name in half-width kana")
-        ->required();
-    contract_create_cmd->add_option("--login-method", bank_contract.login_method, "id-pin or certificate")
-        ->required();
-    contract_create_cmd->add_option("--upper-limit", bank_contract.upper_limits,
-                                    "contract upper limit SERVICE=PER_TRANSACTION/PER_DAY in yen (repeatable)");
-    auto* contract_suspend_cmd = bank_contract_cmd->add_subcommand("suspend", "suspend a contract");
-    contract_suspend_cmd->add_option("--data", bank_dir, "data directory")->required();
-    contract_suspend_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
-    auto* contract_resume_cmd = bank_contract_cmd->add_subcommand("resume", "resume a suspended contract");
-    contract_resume_cmd->add_option("--data", bank_dir, "data directory")->required();
-    contract_resume_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
+    auto* search_cmd = bank_sub(bank_contract_cmd, "search", "search contracts by ID prefix or name",
+                                BankCommand::contract_search);
+    search_cmd->add_option("--q", bank.query, "contract ID prefix or part of a name");
+    search_cmd->add_option("--limit", bank.limit, "at most this many (1-500)")->check(CLI::Range(1, 500));
+    auto* show_cmd = bank_sub(bank_contract_cmd, "show", "a contract, its administrator and pending requests",
+                              BankCommand::contract_show);
+    show_cmd->add_option("--contract-id", bank.contract_id, "11 digits")->required();
+    auto* create_cmd = bank_sub(bank_contract_cmd, "create",
+                                "request the registration of a contract and its administrator",
+                                BankCommand::contract_create);
+    create_cmd->add_option("--contract-id", bank.contract_id, "11 digits")->required();
+    create_cmd->add_option("--name", bank.name, "company name")->required();
+    create_cmd->add_option("--name-kana", bank.name_kana, "company name in half-width kana")->required();
+    create_cmd->add_option("--login-method", bank.login_method, "id-pin or certificate")->required();
+    create_cmd->add_option("--upper-limit", bank.upper_limits,
+                           "contract upper limit SERVICE=PER_TRANSACTION/PER_DAY in yen (repeatable)");
+    create_cmd->add_option("--admin-contact-email", bank.admin_contact_email,
+                           "the administrator's contact e-mail address");
+    create_cmd->add_option("--request-number", bank.request_number, "number of the paper request");
+    auto* change_cmd = bank_sub(bank_contract_cmd, "change", "request a change of a contract",
+                                BankCommand::contract_change);
+    change_cmd->add_option("--contract-id", bank.contract_id, "11 digits")->required();
+    auto* change_name = change_cmd->add_option("--name", bank.name, "new company name");
+    auto* change_kana = change_cmd->add_option("--name-kana", bank.name_kana, "new name in half-width kana");
+    auto* change_method = change_cmd->add_option("--login-method", bank.login_method, "id-pin or certificate");
+    change_cmd->add_option("--upper-limit", bank.upper_limits,
+                           "new upper limits SERVICE=PER_TRANSACTION/PER_DAY (repeatable; replaces all)");
+    auto* change_email = change_cmd->add_option("--admin-contact-email", bank.admin_contact_email,
+                                                "the administrator's contact e-mail (\"\" clears it)");
+    change_cmd->add_option("--request-number", bank.request_number, "number of the paper request");
+    for (auto [name, c] : {std::pair{"suspend", BankCommand::contract_suspend},
+                           std::pair{"resume", BankCommand::contract_resume}}) {
+        auto* cmd = bank_sub(bank_contract_cmd, name, c == BankCommand::contract_suspend
+                                                          ? "request the suspension of a contract"
+                                                          : "request the resumption of a contract", c);
+        cmd->add_option("--contract-id", bank.contract_id, "11 digits")->required();
+        cmd->add_option("--request-number", bank.request_number, "number of the paper request");
+    }
     auto* bank_admin_cmd = bank_cmd->add_subcommand("admin", "a contract's administrator");
     bank_admin_cmd->require_subcommand(1);
-    auto* admin_unlock_cmd = bank_admin_cmd->add_subcommand("unlock", "unlock the administrator's ID");
-    admin_unlock_cmd->add_option("--data", bank_dir, "data directory")->required();
-    admin_unlock_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
-    auto* admin_reset_pins_cmd =
-        bank_admin_cmd->add_subcommand("reset-pins", "set new random login and confirmation PINs");
-    admin_reset_pins_cmd->add_option("--data", bank_dir, "data directory")->required();
-    admin_reset_pins_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
-    auto* admin_reissue_cmd = bank_admin_cmd->add_subcommand(
-        "reissue", "revoke the administrator's certificate and register a new issuance");
-    admin_reissue_cmd->add_option("--data", bank_dir, "data directory")->required();
-    admin_reissue_cmd->add_option("--contract-id", bank_contract_id, "11 digits")->required();
-    admin_reissue_cmd->add_option("--request-number", bank_request, "number of the paper request")
-        ->required();
+    for (auto [name, c] : {std::pair{"unlock", BankCommand::admin_unlock},
+                           std::pair{"reset-pins", BankCommand::admin_reset_pins},
+                           std::pair{"reissue", BankCommand::admin_reissue}}) {
+        auto* cmd = bank_sub(bank_admin_cmd, name,
+                             c == BankCommand::admin_unlock      ? "request the unlock of the administrator's ID"
+                             : c == BankCommand::admin_reset_pins ? "request new random administrator PINs"
+                                                                  : "request the reissue of the administrator's certificate",
+                             c);
+        cmd->add_option("--contract-id", bank.contract_id, "11 digits")->required();
+        auto* number = cmd->add_option("--request-number", bank.request_number, "number of the paper request (依頼書番号)");
+        if (c == BankCommand::admin_reissue) number->required();
+    }
+    auto* requests_cmd = bank_sub(bank_cmd, "requests", "list change requests", BankCommand::requests);
+    requests_cmd->add_option("--state", bank.state, "pending, applied, rejected or failed");
+    requests_cmd->add_option("--contract-id", bank.contract_id, "11 digits");
+    auto* approve_cmd = bank_sub(bank_cmd, "approve", "approve and apply a request (another approver)",
+                                 BankCommand::approve);
+    approve_cmd->add_option("--request", bank.request_id, "request ID")->required();
+    auto* reject_cmd = bank_sub(bank_cmd, "reject", "reject a request (another approver)", BankCommand::reject);
+    reject_cmd->add_option("--request", bank.request_id, "request ID")->required();
+    reject_cmd->add_option("--reason", bank.reason, "reason");
 
     std::string migrate_from, migrate_to;
     auto* migrate_cmd = app.add_subcommand(
@@ -89,11 +139,13 @@ int main(int argc, char** argv) {
     if (*ocsp_cmd) return run_ca_ocsp(data_dir, request_file, out_file);
     if (*serve_cmd) return run_serve(serve);
     if (*demo_cmd) return run_demo(demo_dir);
-    if (*contract_create_cmd) return run_bank_contract_create(bank_contract);
-    if (*admin_unlock_cmd) return run_bank_admin_unlock(bank_dir, bank_contract_id);
-    if (*contract_suspend_cmd) return run_bank_contract_suspend(bank_dir, bank_contract_id, true);
-    if (*contract_resume_cmd) return run_bank_contract_suspend(bank_dir, bank_contract_id, false);
-    if (*admin_reset_pins_cmd) return run_bank_admin_reset_pins(bank_dir, bank_contract_id);
-    if (*admin_reissue_cmd) return run_bank_admin_reissue(bank_dir, bank_contract_id, bank_request);
+    for (auto& [cmd, c] : bank_commands) {
+        if (!*cmd) continue;
+        bank.has_name = change_name->count() > 0;
+        bank.has_name_kana = change_kana->count() > 0;
+        bank.has_login_method = change_method->count() > 0;
+        bank.has_admin_contact_email = change_email->count() > 0;
+        return run_bank(c, bank);
+    }
     return 2;
 }

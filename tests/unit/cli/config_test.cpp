@@ -35,11 +35,14 @@ TEST(Config, DefaultTemplateParsesToSpecDefaults) {
     EXPECT_EQ(c->ca.dir, "/srv/kakuin/ca");
     EXPECT_EQ(c->passphrase_file, "/srv/kakuin/secrets/ca.pass");
     EXPECT_EQ(c->store_url, "sqlite:/srv/kakuin/kakuin.db");
-    ASSERT_EQ(c->listeners.size(), 3u);
+    ASSERT_EQ(c->listeners.size(), 4u);
     EXPECT_EQ(c->listeners[0].name, "https");
     EXPECT_EQ(c->listeners[0].port, 8443);
     EXPECT_EQ(c->listeners[1].port, 8444);
     EXPECT_EQ(c->listeners[2].port, 8080);
+    EXPECT_EQ(c->listeners[3].name, "bank");
+    EXPECT_EQ(c->listeners[3].address, "127.0.0.1");
+    EXPECT_EQ(c->listeners[3].port, 8446);
     EXPECT_FALSE(c->test_clock_allowed);
 }
 
