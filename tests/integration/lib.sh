@@ -31,7 +31,7 @@ trap kk_cleanup EXIT
 
 # Listeners on ephemeral ports in $1/kakuin.toml.
 kk_ephemeral_ports() {
-  sed -i -E 's/^(https|mtls|http) = "127\.0\.0\.1:[0-9]+"/\1 = "127.0.0.1:0"/' "$1/kakuin.toml"
+  sed -i -E 's/^(https|mtls|http|bank) = "127\.0\.0\.1:[0-9]+"/\1 = "127.0.0.1:0"/' "$1/kakuin.toml"
   grep -q '^https = "127.0.0.1:0"' "$1/kakuin.toml" || fail "could not set ephemeral ports"
 }
 
@@ -56,6 +56,9 @@ kk_wait_ports() {
   HTTPS_PORT="$(kk_port https)"; MTLS_PORT="$(kk_port mtls)"; HTTP_PORT="$(kk_port http)"
   HTTPS="https://localhost:$HTTPS_PORT"; MTLS="https://localhost:$MTLS_PORT"; PLAIN="http://127.0.0.1:$HTTP_PORT"
   export HTTPS_PORT MTLS_PORT HTTP_PORT HTTPS MTLS PLAIN
+  # The bank's back office (issue 5), when the configuration has the listener.
+  BANK_PORT="$(kk_port bank 2>/dev/null || true)"; BANK="https://localhost:$BANK_PORT"
+  export BANK_PORT BANK
 }
 
 kk_start() {  # kk_start [serve args, e.g. --test-clock]
@@ -136,4 +139,38 @@ kk_expect() {
     [ "$c" = "$code" ] || fail "expected code $code, got '$c': $(cat "$T/body")"
     KK_CODES_SEEN="${KK_CODES_SEEN:-} $code"
   fi
+}
+
+# ---- The bank's back office (issue 5): staff and four-eyes requests on the command line. ----
+# kk_bank_staff: adds an operator (kkop) and an approver (kkap) with `kakuin bank staff add` and
+# logs both in (PIN + oathtool OTP on stdin). Sets KK_OP_SESSION / KK_AP_SESSION (session files),
+# KK_OP_PIN KK_OP_TOTP KK_AP_PIN KK_AP_TOTP. Works with or without a running server.
+kk_bank_staff() {
+  "$KAKUIN" bank staff add --data "$D" --staff-id kkop --name "窓口 一郎" --role operator >"$T/staff-kkop.out" \
+    || fail "bank staff add kkop: $(cat "$T/staff-kkop.out")"
+  "$KAKUIN" bank staff add --data "$D" --staff-id kkap --name "承認 二郎" --role approver >"$T/staff-kkap.out" \
+    || fail "bank staff add kkap: $(cat "$T/staff-kkap.out")"
+  KK_OP_PIN="$(sed -n 's/^pin: //p' "$T/staff-kkop.out")"; KK_OP_TOTP="$(sed -n 's/^totp_secret_base32: //p' "$T/staff-kkop.out")"
+  KK_AP_PIN="$(sed -n 's/^pin: //p' "$T/staff-kkap.out")"; KK_AP_TOTP="$(sed -n 's/^totp_secret_base32: //p' "$T/staff-kkap.out")"
+  KK_OP_SESSION="$T/kkop.session"; KK_AP_SESSION="$T/kkap.session"
+  kk_bank_login kkop "$KK_OP_PIN" "$KK_OP_TOTP" KK_OP_STEP "$KK_OP_SESSION"
+  kk_bank_login kkap "$KK_AP_PIN" "$KK_AP_TOTP" KK_AP_STEP "$KK_AP_SESSION"
+}
+# kk_bank_login STAFF_ID PIN SECRET OTPVAR SESSION_FILE: `kakuin bank login` with the PIN and an
+# oathtool OTP (kk_otp_into) as stdin lines.
+kk_bank_login() {
+  local id="$1" pin="$2" secret="$3" var="$4" file="$5" code
+  kk_otp_into "$var" "$secret" code
+  printf '%s\n%s\n' "$pin" "$code" | "$KAKUIN" bank login --data "$D" --staff-id "$id" --session "$file" \
+    >"$T/bank-login.out" 2>&1 || fail "bank login $id: $(cat "$T/bank-login.out")"
+}
+# kk_bank_apply <kakuin bank args without --data...>: the operator requests the change and the
+# approver approves it (four eyes); the approval's output (the letter: admin_login_pin: ... lines)
+# goes to stdout. Needs kk_bank_staff first. Returns non-zero with the error on stderr.
+kk_bank_apply() {
+  "$KAKUIN" bank "$@" --data "$D" --session "$KK_OP_SESSION" >"$T/bank-request.out" 2>&1 \
+    || { cat "$T/bank-request.out" >&2; return 1; }
+  local id; id="$(sed -n 's/^request_id: //p' "$T/bank-request.out")"
+  [ -n "$id" ] || { echo "kk_bank_apply: no request id" >&2; return 1; }
+  "$KAKUIN" bank approve --data "$D" --session "$KK_AP_SESSION" --request "$id"
 }

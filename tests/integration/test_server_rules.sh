@@ -129,7 +129,8 @@ kk_expect 403 forbidden "$s"
 # Another contract's users: not_found both ways (a second contract from the bank's command line,
 # ID/PIN method, with a user registered by its administrator).
 C2=00001111222
-"$KAKUIN" bank contract create --data "$D" --contract-id $C2 --name "別会社" --name-kana "ﾍﾞﾂｶﾞｲｼｬ" \
+kk_bank_staff   # four eyes: an operator requests, an approver applies (lib.sh)
+kk_bank_apply contract create --contract-id $C2 --name "別会社" --name-kana "ﾍﾞﾂｶﾞｲｼｬ" \
   --login-method id-pin >"$T/bank.out" 2>&1 || fail "bank contract create: $(cat "$T/bank.out")"
 A2PIN="$(sed -n 's/^admin_login_pin: //p' "$T/bank.out")"
 A2CONF="$(sed -n 's/^admin_confirmation_pin: //p' "$T/bank.out")"
