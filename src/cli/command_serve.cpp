@@ -117,10 +117,22 @@ struct Runtime {
     http::Router router;
 };
 
+bool from_loopback(const http::Request& request) {
+    return request.remote_address == "127.0.0.1" || request.remote_address == "::1";
+}
+
+boost::json::object clock_now(const Runtime& rt) {
+    boost::json::object o;
+    o["now"] = format_iso8601(rt.clock.now());
+    return o;
+}
+
+// POST {"advance_seconds":N} -> {"now"}. /test/clock on the http listener (the first form, kept
+// for existing scripts); /api/v1/test/clock on every listener, so that the screens' tests reach
+// it on their own origin. Loopback callers only; otherwise the route does not exist.
 void add_test_clock_route(Runtime& rt) {
-    rt.router.post("/test/clock", [&rt](const http::Request& request) {
-        if (request.listener != api::kHttpListener ||
-            (request.remote_address != "127.0.0.1" && request.remote_address != "::1"))
+    auto advance = [&rt](const http::Request& request, bool any_listener) {
+        if ((!any_listener && request.listener != api::kHttpListener) || !from_loopback(request))
             return http::Response::problem(ErrorCode::not_found, http::preferred_lang(request));
         auto body = api::parse_json_object(request, {"advance_seconds"});
         if (!body) return http::Response::problem(body.error(), request);
@@ -130,9 +142,14 @@ void add_test_clock_route(Runtime& rt) {
                 api::field_error("advance_seconds", "a non-negative integer"), request);
         rt.clock.advance(Seconds(v->get_int64()));
         log_line("event=test_clock now=" + format_iso8601(rt.clock.now()));
-        boost::json::object o;
-        o["now"] = format_iso8601(rt.clock.now());
-        return http::Response::json(boost::json::value(o));
+        return http::Response::json(boost::json::value(clock_now(rt)));
+    };
+    rt.router.post("/test/clock", [advance](const http::Request& r) { return advance(r, false); });
+    rt.router.post("/api/v1/test/clock", [advance](const http::Request& r) { return advance(r, true); });
+    rt.router.get("/api/v1/test/clock", [&rt](const http::Request& request) {
+        if (!from_loopback(request))
+            return http::Response::problem(ErrorCode::not_found, http::preferred_lang(request));
+        return http::Response::json(boost::json::value(clock_now(rt)));
     });
 }
 
