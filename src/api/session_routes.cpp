@@ -9,6 +9,7 @@
 #include "api/request_context.h"
 #include "api/session_gate.h"
 #include "service/contract_service.h"
+#include "service/renewal_service.h"
 
 namespace kakuin::api {
 
@@ -39,7 +40,16 @@ json::object session_answer(ApiServices& s, const service::SessionInfo& info) {
     json::array notices;
     if (info.via_certificate && info.certificate_not_after) {
         const TimePoint now = s.context.clock.now();
-        const auto left = std::chrono::floor<Days>(*info.certificate_not_after - now).count();
+        // The login certificate's renewal window (R22): what 電子証明書更新のお知らせ shows.
+        const service::RenewalWindow w =
+            service::renewal_window(*info.certificate_not_after, s.context.policy.certificate, now);
+        if (auto* c = o.if_contains("certificate"); c && c->is_object()) {
+            json::object& cert = c->as_object();
+            cert["renewal_open"] = w.open;
+            cert["renewal_opens_at"] = format_iso8601(w.opens_at);
+            cert["days_left"] = w.days_left;
+        }
+        const auto left = w.days_left;
         if (left >= 0 && left < s.context.policy.certificate.renewal_window_days) {
             json::object n;
             n["code"] = "certificate_renewal_due";

@@ -165,6 +165,12 @@ Result<IssuedBundle> CertificateService::issue_from_csr_in(Transaction& tx, cons
     return issue_in(tx, actor, person, csr, Kind::acquire, now);
 }
 
+Result<IssuedBundle> CertificateService::renew_in(Transaction& tx, const Actor& actor,
+                                                  const PersonKey& person,
+                                                  const pki::CheckedCsr& csr, TimePoint now) {
+    return issue_in(tx, actor, person, csr, Kind::renew, now);
+}
+
 Result<IssuedBundle> CertificateService::issue_in(Transaction& tx, const Actor& actor,
                                                   const PersonKey& person,
                                                   const pki::CheckedCsr& checked, Kind kind,

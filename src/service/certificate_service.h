@@ -84,6 +84,9 @@ public:
     Result<IssuedBundle> issue_from_csr_in(store::Transaction& tx, const Actor& actor,
                                            const PersonKey& person, const pki::CheckedCsr& csr,
                                            TimePoint now);
+    Result<IssuedBundle> renew_in(store::Transaction& tx, const Actor& actor,
+                                  const PersonKey& person, const pki::CheckedCsr& csr,
+                                  TimePoint now);
 
     // Records the expiry of up to `limit` issued certificates past not_after. Returns how many.
     Result<int> expire_due(int limit = 1000);

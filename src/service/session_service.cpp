@@ -4,6 +4,7 @@
 
 #include "auth/session_token.h"
 #include "service/person_auth.h"
+#include "service/renewal_service.h"
 #include "service/unit_of_work.h"
 #include "service/usage.h"
 
@@ -46,12 +47,7 @@ Result<PersonKey> person_key(Role role, const std::string& contract_id, const st
 }
 
 // R23: an expired certificate cannot log in; the message says whom to ask.
-Error expired_certificate(Role role) {
-    return make_error(ErrorCode::certificate_expired, "certificate expired",
-                      role == Role::admin
-                          ? "この電子証明書は有効期限が切れています。お取引店にお問い合わせください。"
-                          : "この電子証明書は有効期限が切れています。管理者に再発行を依頼してください。");
-}
+Error expired_certificate(Role role) { return expired_certificate_error(role); }
 
 // R5: every check of the presented certificate against the store, at `now`.
 Status check_certificate(Transaction& tx, const ClientCertificate& presented, Role portal,
