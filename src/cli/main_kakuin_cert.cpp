@@ -6,12 +6,15 @@
 
 #include <iostream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "client/acquire_command.h"
 #include "client/curl_transport.h"
 #include "client/nss_store.h"
 #include "client/problem.h"
+#include "client/renew_command.h"
 #include "client/terminal_prompt.h"
 #include "core/clock.h"
 
@@ -68,6 +71,36 @@ int main(int argc, char** argv) {
     acquire->add_option("--lang", lang_name, "表示言語 / language: ja (default) | en")
         ->check(CLI::IsMember({"ja", "en"}));
 
+    kakuin::client::RenewOptions r;
+    std::string r_server, r_lang = "ja", r_key_type, r_nssdb, r_nickname, r_contract_id, r_user_id;
+    std::string r_p12, r_p12_password_file, r_out, r_pin_file, r_otp;
+    CLI::App* renew = app.add_subcommand(
+        "renew",
+        "電子証明書を更新する（更新期間中、現在の電子証明書でログインして新しい鍵で更新）\n"
+        "  Renew the certificate inside its renewal window: log on with the current certificate\n"
+        "  (login PIN, one-time password) and get a new one for a new key pair made here.\n"
+        "  終了コード / exit codes: as acquire (4: not_in_renewal_window, certificate_expired, ...)");
+    renew->add_option("--server", r_server, "証明書ログイン用のURL / the certificate listener's URL (https://host:8444)")
+        ->required();
+    renew->add_option("--ca-file", r.ca_file, "銀行のCA証明書（PEM） / the bank's CA certificates (PEM)")->required();
+    renew->add_option("--role", r.role, "user（利用者, 既定） | admin（管理者）")->check(CLI::IsMember({"user", "admin"}));
+    renew->add_option("--nssdb", r_nssdb,
+                      "現在の電子証明書があるNSSデータベース（既定 ~/.pki/nssdb）。新しい電子証明書もここに登録します / "
+                      "NSS database holding the current certificate (default ~/.pki/nssdb); the new one goes there too");
+    renew->add_option("--nickname", r_nickname, "NSSでのニックネーム（省略時は最新のもの） / NSS nickname (default: the newest)");
+    renew->add_option("--contract-id", r_contract_id, "NSSで選ぶ契約法人ID / pick the NSS certificate of this contract");
+    renew->add_option("--user-id", r_user_id, "NSSで選ぶ利用者ID / pick the NSS certificate of this user");
+    renew->add_option("--p12", r_p12,
+                      "現在の電子証明書のPKCS#12ファイル。新しいものを同じ名前で書き、元は .old に残します / "
+                      "PKCS#12 of the current certificate; the new one replaces it, the old is kept as FILE.old");
+    renew->add_option("--p12-password-file", r_p12_password_file, "PKCS#12のパスワードのファイル / file with the PKCS#12 password");
+    renew->add_option("--out", r_out, "新しいPKCS#12の書き出し先（--p12 と一緒に） / write the new PKCS#12 here instead");
+    renew->add_option("--pin-file", r_pin_file, "ログイン暗証番号のファイル / file with the login PIN");
+    renew->add_option("--otp", r_otp, "ワンタイムパスワード / one-time password");
+    renew->add_option("--key-type", r_key_type, "新しい鍵の種類（既定: 現在と同じ） / new key type (default: as the current)")
+        ->check(CLI::IsMember({"rsa2048", "rsa3072", "p256"}));
+    renew->add_option("--lang", r_lang, "表示言語 / language: ja (default) | en")->check(CLI::IsMember({"ja", "en"}));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -77,6 +110,45 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         app.exit(e);
         return kakuin::client::kExitUsage;
+    }
+
+    if (renew->parsed()) {
+        r.lang = r_lang == "en" ? Lang::en : Lang::ja;
+        auto opt = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+        r.nssdb = opt(r_nssdb);
+        r.nickname = opt(r_nickname);
+        r.contract_id = opt(r_contract_id);
+        r.user_id = opt(r_user_id);
+        r.p12 = opt(r_p12);
+        r.p12_password_file = opt(r_p12_password_file);
+        r.out = opt(r_out);
+        r.pin_file = opt(r_pin_file);
+        r.otp = opt(r_otp);
+        if (!r_key_type.empty()) r.key_type = kakuin::key_type_from_name(r_key_type);
+        if (r_server.rfind("https://", 0) != 0) {
+            std::cerr << kakuin::client::describe(
+                             kakuin::client::usage_failure(r.lang == Lang::ja
+                                                               ? "--server は https:// で始まるURLを指定してください。"
+                                                               : "--server must be an https:// URL."),
+                             r.lang)
+                      << "\n";
+            return kakuin::client::kExitUsage;
+        }
+        CurlGlobal curl_global;
+        kakuin::client::TerminalPrompter prompter;
+        kakuin::SystemClock clock;
+        kakuin::client::TransportFactory factory =
+            [&](const kakuin::client::ClientIdentity& id) -> std::unique_ptr<kakuin::client::HttpTransport> {
+            return std::make_unique<kakuin::client::CurlTransport>(kakuin::client::CurlTransportOptions{
+                .base_url = r_server,
+                .ca_file = r.ca_file,
+                .lang = r.lang,
+                .client_certificate_pem = &id.certificate_pem,
+                .client_key_der = &id.key_der});
+        };
+        kakuin::client::RenewEnvironment env{factory, prompter, clock, std::cout, std::cerr,
+                                             kakuin::client::default_nssdb_dir()};
+        return kakuin::client::run_renew(r, env);
     }
 
     o.lang = lang_name == "en" ? Lang::en : Lang::ja;

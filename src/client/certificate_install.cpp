@@ -33,8 +33,12 @@ Result<Installation> install_certificate(const InstallTargets& targets, EVP_PKEY
 }
 
 void print_installation(std::ostream& out, Lang lang, const Installation& done) {
-    const CertificateSummary& s = done.summary;
     out << t(lang, "電子証明書を取得しました。\n", "The certificate has been acquired.\n");
+    print_installation_details(out, lang, done);
+}
+
+void print_installation_details(std::ostream& out, Lang lang, const Installation& done) {
+    const CertificateSummary& s = done.summary;
     out << "  CN: " << s.common_name << "\n";
     out << t(lang, "  シリアル番号: ", "  Serial number: ") << s.serial_hex << "\n";
     if (lang == Lang::ja) {

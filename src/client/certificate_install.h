@@ -36,5 +36,7 @@ Result<Installation> install_certificate(const InstallTargets& targets, EVP_PKEY
 
 // "電子証明書を取得しました。" + CN, serial, expiry (JST and ISO 8601) and where it went.
 void print_installation(std::ostream& out, Lang lang, const Installation& done);
+// The same without the first line: CN, serial, expiry and where it went.
+void print_installation_details(std::ostream& out, Lang lang, const Installation& done);
 
 }  // namespace kakuin::client

@@ -1,6 +1,7 @@
 #include "client/curl_transport.h"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include <cctype>
 #include <memory>
@@ -29,6 +30,27 @@ std::size_t write_body(char* data, std::size_t size, std::size_t n, void* userda
         return 0;  // aborts the transfer with CURLE_WRITE_ERROR
     }
     sink->body->append(data, len);
+    return len;
+}
+
+// Collects the Set-Cookie fields of the final response (an interim response's are dropped).
+std::size_t read_header(char* data, std::size_t size, std::size_t n, void* userdata) {
+    auto* cookies = static_cast<std::vector<std::string>*>(userdata);
+    const std::size_t len = size * n;
+    std::string_view line(data, len);
+    if (line.rfind("HTTP/", 0) == 0) cookies->clear();
+    constexpr std::string_view kName = "set-cookie:";
+    if (line.size() > kName.size() && cookies->size() < 16) {
+        bool match = true;
+        for (std::size_t i = 0; i < kName.size() && match; ++i)
+            match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+        if (match) {
+            std::string_view v = line.substr(kName.size());
+            while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+            while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+            cookies->emplace_back(v);
+        }
+    }
     return len;
 }
 
@@ -84,14 +106,24 @@ ApiResult<HttpResponse> CurlTransport::post(const HttpRequest& request) {
     if (!curl) return network_failure(FailureKind::server_unreachable, lang, "curl_easy_init failed");
 
     std::unique_ptr<curl_slist, SlistFree> headers;
-    for (const std::string& h :
-         {"Content-Type: " + request.content_type, "Accept: " + request.accept,
-          std::string("Accept-Language: ") + (lang == Lang::ja ? "ja" : "en"), std::string("Expect:")}) {
+    std::vector<std::string> fields{"Content-Type: " + request.content_type, "Accept: " + request.accept,
+                                    std::string("Accept-Language: ") + (lang == Lang::ja ? "ja" : "en"),
+                                    std::string("Expect:")};
+    for (const std::string& h : request.headers) fields.push_back(h);
+    bool appended = true;
+    for (const std::string& h : fields) {
         curl_slist* next = curl_slist_append(headers.get(), h.c_str());
-        if (next == nullptr) return network_failure(FailureKind::server_unreachable, lang, "curl_slist_append failed");
+        if (next == nullptr) {
+            appended = false;
+            break;
+        }
         headers.release();
         headers.reset(next);
     }
+    // The fields may hold the session cookie: wiped before they go (curl keeps its own copy
+    // in the list, freed with it).
+    for (std::string& h : fields) OPENSSL_cleanse(h.data(), h.size());
+    if (!appended) return network_failure(FailureKind::server_unreachable, lang, "curl_slist_append failed");
 
     HttpResponse response;
     Sink sink{&response.body, options_.max_response_bytes};
@@ -121,6 +153,19 @@ ApiResult<HttpResponse> CurlTransport::post(const HttpRequest& request) {
     set(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body));
     set(curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink));
     set(curl_easy_setopt(c, CURLOPT_USERAGENT, "kakuin-cert/0.1"));
+    set(curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, read_header));
+    set(curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.set_cookies));
+    if (options_.client_certificate_pem != nullptr && options_.client_key_der != nullptr) {
+        // Without a copy: curl reads them from our buffers, which outlive the transfer.
+        curl_blob cert{const_cast<char*>(options_.client_certificate_pem->data()),
+                       options_.client_certificate_pem->size(), CURL_BLOB_NOCOPY};
+        curl_blob key{const_cast<std::uint8_t*>(options_.client_key_der->data()),
+                      options_.client_key_der->size(), CURL_BLOB_NOCOPY};
+        set(curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert));
+        set(curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM"));
+        set(curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key));
+        set(curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "DER"));
+    }
     if (!set_ok) return network_failure(FailureKind::server_unreachable, lang, "curl_easy_setopt failed");
 
     const CURLcode rc = curl_easy_perform(c);

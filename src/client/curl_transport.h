@@ -6,6 +6,7 @@
 #include <string>
 
 #include "client/http_transport.h"
+#include "client/secret.h"
 
 namespace kakuin::client {
 
@@ -16,6 +17,11 @@ struct CurlTransportOptions {
     std::chrono::seconds connect_timeout{10};
     std::chrono::seconds total_timeout{60};
     std::size_t max_response_bytes = kMaxResponseBytes;
+    // The TLS client certificate (renewal on the certificate listener): the leaf as PEM and
+    // its private key as PKCS#8 DER. Both null: none. Not copied: they must outlive the
+    // transport.
+    const std::string* client_certificate_pem = nullptr;
+    const SecretBytes* client_key_der = nullptr;
 };
 
 // REQUIRES: curl_global_init was called (main does it once).

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "client/api_result.h"
 
@@ -13,12 +14,17 @@ struct HttpRequest {
     std::string content_type;  // of the body
     std::string accept;        // Accept header
     std::string body;          // may hold a PIN or OTP: the caller wipes it
+    // Further request fields ("Name: value"), e.g. the session cookie and X-CSRF-Token of a
+    // renewal: secrets, the caller wipes them.
+    std::vector<std::string> headers = {};
 };
 
 struct HttpResponse {
     long status = 0;
     std::string content_type;  // without parameters, lowercase ("application/json")
     std::string body;
+    // The values of the Set-Cookie fields (a session cookie is a secret: the caller wipes it).
+    std::vector<std::string> set_cookies = {};
 };
 
 inline constexpr std::size_t kMaxResponseBytes = 1024 * 1024;

@@ -122,10 +122,11 @@ int exit_code_for_code(std::string_view code) {
     static constexpr std::array<std::string_view, 7> kAuthentication = {
         "pin_incorrect", "otp_incorrect", "otp_reused", "locked",
         "confirmation_pin_incorrect", "certificate_login_only", "contract_suspended"};
-    static constexpr std::array<std::string_view, 8> kAcquisition = {
+    static constexpr std::array<std::string_view, 12> kAcquisition = {
         "acquisition_not_registered", "acquisition_deadline_passed", "acquisition_already_used",
         "certificate_state_invalid", "not_in_renewal_window", "not_found", "session_expired",
-        "conflict"};
+        "conflict", "certificate_expired", "certificate_not_current", "certificate_revoked",
+        "certificate_wrong_role"};
     static constexpr std::array<std::string_view, 6> kCsr = {
         "csr_invalid", "csr_signature_invalid", "csr_trailing_data", "csr_too_large",
         "key_too_weak", "key_not_allowed"};
