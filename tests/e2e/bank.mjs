@@ -3,22 +3,16 @@
 // cannot approve it; an approver approves; the administrator acquires the new certificate with
 // kakuin-cert and logs on with it in Chromium. Also a contract registration whose approval
 // shows the letter (initial PINs) once, with 印刷.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import assert from "node:assert/strict";
 import {
-  T, BANK, log, snap, otp, newHome, acquire, browser, text, softType, expectHeading, certLogon,
+  BANK, log, snap, otp, newHome, acquire, browser, text, softType, expectHeading, certLogon,
 } from "./lib.mjs";
 
-// `kakuin bank staff add` output (run.sh): "key: value" lines.
-function staffFile(name) {
-  const out = readFileSync(join(T, name), "utf8");
-  const kv = Object.fromEntries(out.split("\n").map((l) => /^\s*([A-Za-z_0-9 ]+?)\s*[:=]\s*(\S.*)$/.exec(l)).filter(Boolean)
-    .map((m) => [m[1].toLowerCase().replace(/ /g, "_"), m[2].trim()]));
-  const pin = kv.pin ?? kv.login_pin ?? kv.initial_pin;
-  const secret = kv.totp_secret_base32 ?? kv.totp_secret ?? kv.secret;
-  assert.ok(pin && secret, `staff credentials in ${name}: ${Object.keys(kv).join(", ")}`);
-  return { id: kv.staff_id, pin, secret };
+// The demo's staff (demo-credentials.json "staff"): an operator and an approver.
+function staffOf(creds, role) {
+  const s = (creds.staff ?? []).find((x) => x.role === role);
+  assert.ok(s, `a demo staff member with role ${role}`);
+  return { id: s.staff_id, pin: s.pin, secret: s.totp_secret ?? s.totp_secret_base32 };
 }
 
 async function staffLogon(page, s, keyboard = false) {
@@ -37,9 +31,8 @@ export async function backOffice(sh) {
   assert.ok(BANK, "the bank listener's port (E2E_BANK_PORT)");
   const { creds } = sh;
   const C = creds.contract_id;
-  const op = { id: "madoguchi1", ...staffFile("staff-operator.out") };
-  const ap = { id: "shounin1", ...staffFile("staff-approver.out") };
-  op.id = "madoguchi1"; ap.id = "shounin1";
+  const op = staffOf(creds, "operator");
+  const ap = staffOf(creds, "approver");
 
   const ctx = await browser(newHome("bank"));
   const page = await ctx.newPage();
@@ -110,7 +103,10 @@ export async function backOffice(sh) {
   await page.click("#submit");
   assert.equal(await text(page, "#admin_contact_email-error"), "メールアドレスの形式で254文字以内で入力してください");
   await page.fill("#admin_contact_email", "keiri@minato.example.jp");
-  await page.fill("#limit-transfer_adhoc", "1000000");
+  await page.fill("#limit-transfer_adhoc-tx", "1000000");
+  await page.click("#submit");
+  assert.equal(await text(page, "#limit-transfer_adhoc-error"), "1回限度額と1日限度額を半角数字で入力してください");
+  await page.fill("#limit-transfer_adhoc-day", "3000000");
   await page.click("#submit");
   await expectHeading(page, "依頼内容の確認");
   await page.click("#confirm");

@@ -362,22 +362,24 @@ try {
   assert.match(wrongRole, /管理者|利用者/, "wrong role message: " + wrongRole);
   await snap(ap, "admin-certificate-at-user-logon", true);
 
+  // Issue #5: the back office with four eyes (on the real clock), then renewal (seed 003),
+  // expiry and deadlines, which move the server's clock further each.
+  const only = (env.E2E_ONLY ?? "").split(",").filter(Boolean);
+  const want = (n) => only.length === 0 || only.includes(n);
+  const shared = { creds, idpin, riyousya, homeAdmin, ctxAdmin, homeU2, ctxU2, bank };
+  if (want("bank") && BANK) await backOffice(shared);
+  else if (want("bank")) log("SKIPPED the back office: the server has no bank listener");
+
   // The server ends an idle session (its clock moved past the timeout): the next request
-  // returns the screens to the logon page with the message. Last, since it moves the server's
-  // clock (and so its OTP steps).
+  // returns the screens to the logon page with the message. After the back office (whose
+  // `kakuin-cert acquire` checks the new certificate at this PC's time), since it moves the
+  // server's clock.
   await advanceClock(bank.idle_timeout_seconds + 1);
   await page.click("nav.menu >> text=利用履歴照会");
   await expectHeading(page, "管理者ログオン");
   assert.match(await text(page, ".alert.info"), /一定時間操作がなかったため/);
   await snap(page, "server-idle-timeout");
 
-  // Issue #5: the back office with four eyes, renewal (seed 003), expiry and deadlines. Each
-  // moves the server's clock further, so they run last and in this order.
-  const only = (env.E2E_ONLY ?? "").split(",").filter(Boolean);
-  const want = (n) => only.length === 0 || only.includes(n);
-  const shared = { creds, idpin, riyousya, homeAdmin, ctxAdmin, homeU2, ctxU2, bank };
-  if (want("bank") && BANK) await backOffice(shared);
-  else if (want("bank")) log("SKIPPED the back office: the server has no bank listener");
   const renewed = want("renewal") ? await renewal(shared) : null;
   if (want("expiry")) await expiry(shared, renewed);
 

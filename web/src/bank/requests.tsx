@@ -13,7 +13,7 @@ import { useValue } from "../signalish";
 
 interface Form {
   contract_id: string; request_number: string; name: string; name_kana: string; login_method: string;
-  admin_contact_email: string; limits: Record<string, string>;
+  admin_contact_email: string; limits: Record<string, { tx?: string; day?: string }>;
 }
 const empty = (contractId: string): Form => ({ contract_id: contractId, request_number: "", name: "", name_kana: "",
   login_method: "", admin_contact_email: "", limits: {} });
@@ -27,8 +27,9 @@ function payloadOf(kind: string, f: Form): Record<string, unknown> | undefined {
   if (f.name_kana.trim()) p.name_kana = f.name_kana.trim();
   if (f.login_method) p.login_method = f.login_method;
   if (f.admin_contact_email.trim()) p.admin_contact_email = f.admin_contact_email.trim();
-  const limits = Object.fromEntries(Object.entries(f.limits).filter(([, v]) => v !== "").map(([k, v]) => [k, Number(v)]));
-  if (Object.keys(limits).length || kind === "contract_create") p.upper_limits = limits;
+  const limits = Object.fromEntries(Object.entries(f.limits).filter(([, v]) => v.tx || v.day)
+    .map(([k, v]) => [k, { per_transaction: Number(v.tx), per_day: Number(v.day) }]));
+  if (Object.keys(limits).length) p.upper_limits = limits;
   return p;
 }
 
@@ -53,7 +54,9 @@ export function RequestForm(props: { kind: string; contractId?: string }) {
     }
     if (hasContractFields(kind)) {
       e.admin_contact_email = checkEmail(f.admin_contact_email);
-      for (const [k, v] of Object.entries(f.limits)) if (v !== "" && !/^[0-9]{1,15}$/.test(v)) e["limit_" + k] = t("errLimit");
+      // A service's limits come in pairs (1回 and 1日), digits only.
+      for (const [k, v] of Object.entries(f.limits))
+        if ((v.tx || v.day) && !(/^[0-9]{1,15}$/.test(v.tx ?? "") && /^[0-9]{1,15}$/.test(v.day ?? ""))) e["limit_" + k] = t("bkErrLimits");
       if (kind === "contract_change" && Object.keys(payloadOf(kind, f) ?? {}).length === 0)
         e.form = t("bkErrNothing");
     }
@@ -70,8 +73,9 @@ export function RequestForm(props: { kind: string; contractId?: string }) {
       setDone(await bankApi<ChangeRequest>("POST", "/requests", body));
       setStep("done");
     } catch (e) {
-      if (e instanceof BankError && e.problem.field) {
-        setErrs({ [fieldId(e.problem.field)]: e.text });
+      const id = e instanceof BankError && e.problem.field ? fieldId(e.problem.field) : "";
+      if (/^(contract_id|request_number|name|name_kana|login_method|admin_contact_email|limit_.+)$/.test(id)) {
+        setErrs({ [id]: errorText(e) });
         setStep("input");
       } else setFormErr(errorText(e));
     } finally { setBusy(false); }
@@ -123,11 +127,17 @@ export function RequestForm(props: { kind: string; contractId?: string }) {
             <TextField id="admin_contact_email" label={t("bkAdminEmail")} value={f.admin_contact_email} onInput={upd("admin_contact_email")}
               error={errs.admin_contact_email} type="email" maxLength={254} />
             <h2>{t("bkUpperLimits")}</h2>
-            <div class="table-wrap"><table class="list"><tbody>{[...LIMITED].map((svc) => (
-              <tr><th scope="row"><label for={`limit-${svc}`}>{serviceLabel(svc)}</label></th>
-                <td><input id={`limit-${svc}`} class="num" type="text" inputMode="numeric" value={f.limits[svc] ?? ""}
-                  onInput={(e) => setF((o) => ({ ...o, limits: { ...o.limits, [svc]: (e.target as HTMLInputElement).value } }))} />
-                  {errs["limit_" + svc] && <span class="error" role="alert">{errs["limit_" + svc]}</span>}</td></tr>
+            <div class="table-wrap"><table class="list">
+              <thead><tr><th scope="col">{t("bkService")}</th><th scope="col">{t("perTx")}</th><th scope="col">{t("perDay")}</th></tr></thead>
+              <tbody>{[...LIMITED].map((svc) => (
+              <tr><th scope="row">{serviceLabel(svc)}</th>
+                {(["tx", "day"] as const).map((which) => (
+                  <td><input id={`limit-${svc}-${which}`} class="num" type="text" inputMode="numeric" value={f.limits[svc]?.[which] ?? ""}
+                    aria-label={`${serviceLabel(svc)} ${which === "tx" ? t("perTx") : t("perDay")}`}
+                    aria-invalid={errs["limit_" + svc] ? "true" : undefined}
+                    onInput={(e) => setF((o) => ({ ...o, limits: { ...o.limits, [svc]: { ...o.limits[svc], [which]: (e.target as HTMLInputElement).value } } }))} />
+                    {which === "day" && errs["limit_" + svc] && <span class="error" id={`limit-${svc}-error`} role="alert">{errs["limit_" + svc]}</span>}</td>
+                ))}</tr>
             ))}</tbody></table></div>
           </>}
         </fieldset>
@@ -148,7 +158,7 @@ export function RequestForm(props: { kind: string; contractId?: string }) {
 // The server's field names in problem.field → this form's field ids.
 function fieldId(f: string): string {
   const m = /^(?:payload\.)?(.*)$/.exec(f)![1];
-  return m.startsWith("upper_limits.") ? "limit_" + m.slice(13) : m;
+  return m.startsWith("upper_limits.") ? "limit_" + m.slice(13).split(".")[0] : m;
 }
 
 // 新規受付: choose the kind of a new request (contract creation needs no existing contract).
@@ -193,6 +203,7 @@ const RESULT_LABELS: Record<string, string> = {
   contract_id: "contractId", admin_login_pin: "bkLetterLoginPin", login_pin: "bkLetterLoginPin",
   admin_confirmation_pin: "bkLetterConfirmationPin", confirmation_pin: "bkLetterConfirmationPin",
   admin_totp_secret_base32: "bkLetterTotp", totp_secret_base32: "bkLetterTotp", otpauth_uri: "bkLetterOtpauth",
+  admin_otpauth_uri: "bkLetterOtpauth", login_method: "bkLoginMethod",
   issue_number: "issueNumber", acquisition_deadline: "deadline", registered_at: "registeredAt", status: "certStatus",
 };
 function flatten(o: unknown, prefix = ""): [string, string][] {
@@ -258,7 +269,7 @@ export function RequestShow(props: { id: string }) {
             <h2 id="letter-title">{t("bkResult")}</h2>
             <Alert kind="info">{t("bkResultOnce")}</Alert>
             {rows.length > 0 && <table class="kv" id="result"><tbody>{rows.map(([k, v]) => (
-              <tr data-key={k}><th scope="row">{resultLabel(k)}</th><td class="secret-value">{v}</td></tr>
+              <tr data-key={k}><th scope="row">{resultLabel(k)}</th><td class="secret-value">{k === "login_method" ? loginMethodLabel(v) : v}</td></tr>
             ))}</tbody></table>}
             <div class="buttons no-print"><button type="button" id="print" onClick={() => print()}>{t("bkPrint")}</button></div>
           </section>
