@@ -6,6 +6,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "service/reminder_mail.h"
+
 namespace kakuin::cli {
 
 namespace fs = std::filesystem;
@@ -65,8 +67,6 @@ default_client_key_type = "rsa2048"
 cn_suffix_digits = 4
 # O= of issued certificates.
 organization = "Kakuin Demo Bank"
-# Reminder e-mails this many days before expiry (R22).
-reminder_days = [30, 10]
 
 [ca]
 # Folder of the CA certificates and encrypted private keys.
@@ -89,6 +89,26 @@ tls_hosts = ["localhost", "127.0.0.1", "::1"]
 url = "sqlite:kakuin.db"
 # PostgreSQL only: the most connections this node opens (docs/operations.md).
 pool_size = 8
+
+[reminders]
+# Reminder e-mails to each person with a contact address, this many days before their
+# certificate expires (R22); each reminder is sent once (docs/operations.md).
+days_before = [30, 10]
+# How often `kakuin serve` looks for due reminders and sends them (real seconds).
+check_interval_seconds = 60
+
+[smtp]
+# Mail server for the reminders: "smtp://host:25" (STARTTLS when offered) or
+# "smtps://host:465". Empty: reminders are queued in the store and nothing is sent.
+url = ""
+# Sender address (envelope and From).
+from = "noreply@bank.example.jp"
+# SMTP authentication: user name, and the NAME of an environment variable holding the
+# password (never the password itself here). Empty: no authentication.
+username = ""
+password_env = ""
+# Limit for connecting and sending one message.
+timeout_seconds = 30
 
 [server]
 # Listeners: https (screens, ID/PIN login, acquisition), mtls (certificate login; the
@@ -204,6 +224,62 @@ Status read_wording(const toml::table& t, std::map<std::string, std::string>& ou
     return {};
 }
 
+// A list of days before expiry, each in [1, validity_days], at most 10.
+Status read_days_list(const toml::table& t, const char* path, int validity_days, std::vector<int>& out) {
+    auto node = t.at_path(path);
+    if (!node) return {};
+    const toml::array* arr = node.as_array();
+    if (!arr) return invalid(path, "must be a list of integers");
+    if (arr->size() > 10) return invalid(path, "has more than 10 entries");
+    std::vector<int> days;
+    for (const auto& e : *arr) {
+        auto v = e.value<std::int64_t>();
+        if (!e.is_integer() || !v || *v < 1 || *v > validity_days)
+            return invalid(path, "must be days between 1 and validity_days");
+        days.push_back(static_cast<int>(*v));
+    }
+    out = std::move(days);
+    return {};
+}
+
+bool is_env_name(const std::string& s) {
+    if (s.empty() || s.size() > 128 || (s[0] >= '0' && s[0] <= '9')) return false;
+    return s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+           std::string::npos;
+}
+
+// [reminders] and [smtp] (issue 5). certificate.reminder_days is the older name of
+// reminders.days_before and still read; setting both is refused as ambiguous.
+Status read_reminders(const toml::table& t, Config& c) {
+    CertificatePolicy& cp = c.policy.certificate;
+    if (t.at_path("certificate.reminder_days") && t.at_path("reminders.days_before"))
+        return invalid("reminders.days_before", "also set as certificate.reminder_days; keep one");
+    KAKUIN_TRY_STATUS(read_days_list(t, "certificate.reminder_days", cp.validity_days, cp.reminder_days));
+    KAKUIN_TRY_STATUS(read_days_list(t, "reminders.days_before", cp.validity_days, cp.reminder_days));
+    KAKUIN_TRY_STATUS(read_int(t, "reminders.check_interval_seconds",
+                               c.reminders.check_interval_seconds, 1, 24 * 3600));
+
+    SmtpConfig& m = c.smtp;
+    KAKUIN_TRY_STATUS(read_string(t, "smtp.url", m.url, false));
+    KAKUIN_TRY_STATUS(read_string(t, "smtp.from", m.from, false));
+    KAKUIN_TRY_STATUS(read_string(t, "smtp.username", m.username, false));
+    KAKUIN_TRY_STATUS(read_string(t, "smtp.password_env", m.password_env, false));
+    KAKUIN_TRY_STATUS(read_int(t, "smtp.timeout_seconds", m.timeout_seconds, 1, 300));
+    if (!m.url.empty()) {
+        const bool scheme = m.url.rfind("smtp://", 0) == 0 || m.url.rfind("smtps://", 0) == 0;
+        if (!scheme || m.url.size() > 512 ||
+            m.url.find_first_of(" \t\r\n") != std::string::npos)
+            return invalid("smtp.url", "must be smtp://host[:port] or smtps://host[:port]");
+        if (!service::is_plain_mail_address(m.from))
+            return invalid("smtp.from", "must be a plain e-mail address (name@domain)");
+    }
+    if (!m.password_env.empty() && !is_env_name(m.password_env))
+        return invalid("smtp.password_env", "must be the name of an environment variable");
+    if (!m.password_env.empty() && m.username.empty())
+        return invalid("smtp.username", "is required with smtp.password_env");
+    return {};
+}
+
 std::string resolve(const std::string& data_dir, const std::string& p) {
     if (p.empty()) return p;
     fs::path path(p);
@@ -292,17 +368,7 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
         return invalid("certificate.default_client_key_type", "must be one of allowed_key_types");
     KAKUIN_TRY_STATUS(read_int(t, "certificate.cn_suffix_digits", cp.cn_suffix_digits, 0, 12));
     KAKUIN_TRY_STATUS(read_string(t, "certificate.organization", cp.organization));
-    if (auto node = t.at_path("certificate.reminder_days")) {
-        const toml::array* arr = node.as_array();
-        if (!arr) return invalid("certificate.reminder_days", "must be a list of integers");
-        cp.reminder_days.clear();
-        for (const auto& e : *arr) {
-            auto v = e.value<std::int64_t>();
-            if (!e.is_integer() || !v || *v < 1 || *v > cp.validity_days)
-                return invalid("certificate.reminder_days", "must be days between 1 and validity_days");
-            cp.reminder_days.push_back(static_cast<int>(*v));
-        }
-    }
+    KAKUIN_TRY_STATUS(read_reminders(t, c));
 
     std::string ca_dir = "ca";
     KAKUIN_TRY_STATUS(read_string(t, "ca.dir", ca_dir));
@@ -367,6 +433,12 @@ Result<Config> load_config(const std::string& data_dir) {
     if (text.tellp() > kMaxConfig) return invalid("file", "larger than 1 MiB");
     KAKUIN_TRY(Config c, parse_config(text.str(), data_dir));
 
+    if (!c.smtp.url.empty() && !c.smtp.password_env.empty()) {
+        const char* v = std::getenv(c.smtp.password_env.c_str());
+        if (!v || !*v)
+            return invalid("smtp.password_env", "environment variable " + c.smtp.password_env + " is not set");
+        c.smtp.password = v;
+    }
     if (!c.passphrase_env.empty()) {
         const char* v = std::getenv(c.passphrase_env.c_str());
         if (!v || !*v) return invalid("ca.passphrase_env", "environment variable " + c.passphrase_env + " is not set");

@@ -23,6 +23,22 @@ struct PinHashConfig {
     int parallelism = 1;
 };
 
+// [reminders]: expiry reminder e-mails (issue 5). The days before expiry are
+// policy.certificate.reminder_days (reminders.days_before).
+struct ReminderConfig {
+    int check_interval_seconds = 60;  // real time between scans of `kakuin serve`
+};
+
+// [smtp]: where reminders are sent. An empty url queues them in the store without sending.
+struct SmtpConfig {
+    std::string url;           // "", "smtp://host:port" or "smtps://host:port"
+    std::string from;          // plain address (envelope and From header)
+    std::string username;      // empty: no SMTP authentication
+    std::string password_env;  // name of the environment variable holding the password
+    std::string password;      // filled by load_config from password_env; never in the file
+    int timeout_seconds = 30;  // connect and whole-transfer limit of one message
+};
+
 struct Config {
     std::string data_dir;       // absolute
     BankPolicy policy;
@@ -38,6 +54,8 @@ struct Config {
     // [wording]: the bank's own Japanese wording of screen texts, by the screens' text id
     // (web/src/i18n.ts), e.g. contractId = "ご契約先ID". Served by GET /api/v1/bank.
     std::map<std::string, std::string> wording;
+    ReminderConfig reminders;
+    SmtpConfig smtp;
 };
 
 // The file that `kakuin init` writes, with every setting documented in place.

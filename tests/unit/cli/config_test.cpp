@@ -87,7 +87,7 @@ TEST(Config, BadValuesAreRefusedNamingTheKey) {
         {"url = \"sqlite:kakuin.db\"", "url = \"mysql://x\"", "store.url"},
         {"https = \"127.0.0.1:8443\"", "https = \"127.0.0.1\"", "server.https"},
         {"https = \"127.0.0.1:8443\"", "https = \"127.0.0.1:99999\"", "server.https"},
-        {"reminder_days = [30, 10]", "reminder_days = [30, -1]", "certificate.reminder_days"},
+        {"days_before = [30, 10]", "days_before = [30, -1]", "reminders.days_before"},
         {"name = \"かくいん銀行\"", "name = ", "syntax"},
     };
     for (const auto& bc : cases) {
