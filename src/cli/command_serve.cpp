@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/files.h"
+#include "cli/reminder_runner.h"
 #include "cli/store_open.h"
 #include "cli/web_dir.h"
 #include "core/clock.h"
@@ -216,10 +217,14 @@ Status serve(const ServeOptions& o) {
     for (const auto& [name, port] : ports)
         log_line("event=listening listener=" + name + " port=" + std::to_string(port));
     if (o.on_listening) o.on_listening(ports);
+    // Expiry reminders (issue 5) on the server's clock; stopped (a send in flight recorded) first.
+    ReminderRunner reminders(rt->config, *rt->store, rt->clock);
+    reminders.start();
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
     log_line(std::string("event=stopping signal=") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+    reminders.stop();
     server.stop();
     log_line("event=stopped");
     return {};
