@@ -134,7 +134,7 @@ TEST_F(SessionCertificateTest, ExpiredCertificateTellsWhomToAsk) {
     auto u = sessions->login_with_certificate(cert_login(Role::user, user_cert));
     ASSERT_FALSE(u.ok());
     EXPECT_EQ(u.error().code, ErrorCode::certificate_expired);
-    EXPECT_NE(u.error().detail_ja.find("管理者に再発行を依頼してください"), std::string::npos);
+    EXPECT_NE(u.error().detail_ja.find("管理者に電子証明書の再発行を依頼してください"), std::string::npos);
     auto a = sessions->login_with_certificate(cert_login(Role::admin, admin_cert));
     ASSERT_FALSE(a.ok());
     EXPECT_EQ(a.error().code, ErrorCode::certificate_expired);
