@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import {
   HTTPS, MTLS, log, snap, otp, newHome, browser, text, expectHeading, advanceClock, serverNow,
 } from "./lib.mjs";
+import { mtlsCall } from "./renewal.mjs";
 
 const DAY = 86400;
 
@@ -61,18 +62,28 @@ export async function expiry(sh, renewed) {
   const until = renewed?.notAfterNew ? new Date(renewed.notAfterNew).getTime() : serverNow() + 366 * DAY * 1000;
   await advanceClock(Math.max(81 * DAY, (until - serverNow()) / 1000 + DAY));
 
-  // A user's expired certificate: ask the administrator.
-  const u = await refusedAt(sh.ctxU2, "user", riyousya.pin);
-  assert.match(u.message, /有効期限が切れています/, "user: " + u.message);
-  assert.match(u.message, /管理者/, "user is told to ask the administrator: " + u.message);
-  await snap(u.page, "expired-user", true);
+  // A user's expired certificate: ask the administrator. After the renewal the user's
+  // certificate starts on the server's clock, which Chromium does not offer (renewal.mjs):
+  // then the same logon goes through the API, whose detail is what the screen shows.
+  let userMessage;
+  if (renewed?.pfx) {
+    const ans = await mtlsCall(renewed.pfx, "POST", "/api/v1/sessions", { role: "user", pin: riyousya.pin }, {});
+    assert.equal(ans.body?.code, "certificate_expired", "user: " + JSON.stringify(ans.body));
+    userMessage = ans.body.detail;
+  } else {
+    const u = await refusedAt(sh.ctxU2, "user", riyousya.pin);
+    userMessage = u.message;
+    await snap(u.page, "expired-user", true);
+  }
+  assert.match(userMessage, /有効期限が切れています/, "user: " + userMessage);
+  assert.match(userMessage, /管理者/, "user is told to ask the administrator: " + userMessage);
 
   // An administrator's expired certificate: ask the bank.
   const a = await refusedAt(sh.ctxAdmin, "admin", creds.admin.pin);
   assert.match(a.message, /有効期限が切れています/, "admin: " + a.message);
   assert.doesNotMatch(a.message, /管理者に/, "admin is not told to ask the administrator: " + a.message);
   await snap(a.page, "expired-admin", true);
-  log("expired: user «" + u.message + "» / administrator «" + a.message + "»");
+  log("expired: user «" + userMessage + "» / administrator «" + a.message + "»");
 
   // 取得期限切れ in the list.
   await idPinAdminLogon(page, idpin);

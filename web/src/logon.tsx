@@ -6,7 +6,7 @@ import { Alert, SecretField, TextField } from "./fields";
 import { t } from "./i18n";
 import { Layout } from "./layout";
 import { useValue } from "./signalish";
-import { bank, flash, go, setRenewalSkipped, setSession } from "./state";
+import { bank, flash, go, renewalFinished, setRenewalSkipped, setSession } from "./state";
 import { checkContractId, checkOtp, checkPin, checkUserId } from "./validate";
 
 type Role = "admin" | "user";
@@ -29,6 +29,7 @@ function Flash() {
 function afterLogin(s: Session) {
   flash.set(null);
   setRenewalSkipped(false);  // a new logon asks about the renewal again
+  renewalFinished.set(false);
   setSession(s);
   go(s.state === "otp_required" ? "/otp" : s.person.role === "admin" ? "/admin" : "/user");
 }

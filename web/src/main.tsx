@@ -9,7 +9,7 @@ import { Layout } from "./layout";
 import { AcquireScreen, LogonScreen, OtpScreen, onMtls } from "./logon";
 import { useValue } from "./signalish";
 import { RenewalDone, RenewalNotice, RenewalRun } from "./renewal";
-import { bank, go, renewalSkipped, route, session, setIdleMessage, setSession } from "./state";
+import { bank, go, renewalFinished, renewalSkipped, route, session, setIdleMessage, setSession } from "./state";
 import "./style.css";
 
 function UserTop() {
@@ -58,6 +58,7 @@ function Screen(props: { path: string }) {
     return null;
   })();
   if (publicScreen) return publicScreen;
+  if (!s && renewalFinished.get()) { location.replace("#/renewal/done"); return null; }
   if (!s) { queueMicrotask(() => location.replace("#" + (p.startsWith("/user") ? "/user/logon" : onMtls() ? "/admin/cert-logon" : "/admin/logon"))); return null; }
   if (p === "/otp") return s.state === "otp_required" ? <OtpScreen /> : (go(s.person.role === "admin" ? "/admin" : "/user"), null);
   if (s.state !== "active") { go("/otp"); return null; }

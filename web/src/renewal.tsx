@@ -2,13 +2,13 @@
 // 電子証明書更新 (the kakuin-cert renew command; waits for the session to end) and
 // 電子証明書の更新が完了しました.
 import { useEffect } from "preact/hooks";
-import { currentSession } from "./api";
+import { ApiError, currentSession } from "./api";
 import { Alert } from "./fields";
 import { fmtTime, t } from "./i18n";
 import { Layout } from "./layout";
 import { mtlsUrl } from "./logon";
 import { useValue } from "./signalish";
-import { bank, go, session, setRenewalSkipped, setSession, setWaitingForRenewal } from "./state";
+import { bank, go, renewalCompleted, session, setRenewalSkipped, setSession, setWaitingForRenewal } from "./state";
 
 const topOf = (role: string | undefined) => (role === "admin" ? "/admin" : "/user");
 
@@ -42,7 +42,11 @@ export function RenewalRun() {
     setWaitingForRenewal(true);
     // Polling keeps the session alive while the app runs; session_expired ends the wait.
     const timer = setInterval(() => {
-      currentSession().then((n) => setSession(n)).catch(() => { /* handled by the API events */ });
+      // The renewal deletes the person's sessions (session_expired), and this connection still
+      // presents the old certificate (certificate_not_current): either means it completed.
+      currentSession().then((n) => setSession(n)).catch((e) => {
+        if (e instanceof ApiError && e.problem.status === 401 && session.get()) renewalCompleted();
+      });
     }, 2000);
     return () => { clearInterval(timer); setWaitingForRenewal(false); };
   }, []);

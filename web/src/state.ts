@@ -64,14 +64,19 @@ export function setRenewalSkipped(v: boolean) {
 let waitingForRenewal = false;
 export function setWaitingForRenewal(v: boolean) { waitingForRenewal = v; }
 
-onApiEvents(() => resetIdle(), (p) => {
+// Set once the renewal completed, so that the screens show 電子証明書の更新が完了しました rather
+// than the logon page when the session disappears; a new logon clears it.
+export const renewalFinished = signalish(false);
+export function renewalCompleted() {
+  waitingForRenewal = false;
+  renewalFinished.set(true);
+  setSession(null);
+  flash.set(null);
+  location.replace("#/renewal/done");
+}
+
+onApiEvents(() => resetIdle(), () => {
   if (!session.get()) return;
-  if (waitingForRenewal || p?.code === "certificate_renewed" || (p as { reason?: string } | undefined)?.reason === "certificate_renewed") {
-    waitingForRenewal = false;
-    setSession(null);
-    flash.set(null);
-    location.replace("#/renewal/done");
-    return;
-  }
-  endSession(idleMessage);
+  if (waitingForRenewal) renewalCompleted();
+  else endSession(idleMessage);
 });
