@@ -51,7 +51,8 @@ export function RenewalRun() {
     return () => { clearInterval(timer); setWaitingForRenewal(false); };
   }, []);
   const server = mtlsUrl("").replace(/\/#$/, "");
-  const cmd = `kakuin-cert renew --server ${server} --ca-file ca-chain.pem --nssdb $HOME/.pki/nssdb`;
+  const role = s?.person.role === "admin" ? " --role admin" : "";
+  const cmd = `kakuin-cert renew --server ${server} --ca-file ca-chain.pem${role} --nssdb $HOME/.pki/nssdb`;
   return (
     <Layout title={t("renewalRun")}>
       <p>{t("renewalRunIntro")}</p>
