@@ -73,4 +73,8 @@ int run_bank(BankCommand command, const BankOptions& o);
 // database into an empty PostgreSQL database (command_migrate.cpp). Stop the server first.
 int run_migrate(const std::string& data_dir, const std::string& pg_url);
 
+// `kakuin reminders run --data DIR`: one expiry-reminder pass (queue, then send when smtp.url
+// is set) with the system clock, for cron (command_reminders.cpp). Prints the counts.
+int run_reminders(const std::string& data_dir);
+
 }  // namespace kakuin::cli

@@ -131,6 +131,13 @@ int main(int argc, char** argv) {
         ->required();
     migrate_cmd->add_option("--to", migrate_to, "postgresql://user@host:port/database")->required();
 
+    std::string reminders_dir;
+    auto* reminders_cmd = app.add_subcommand("reminders", "expiry reminder e-mails");
+    reminders_cmd->require_subcommand(1);
+    auto* reminders_run_cmd =
+        reminders_cmd->add_subcommand("run", "queue due reminders and send them once (for cron)");
+    reminders_run_cmd->add_option("--data", reminders_dir, "data directory")->required();
+
     CLI11_PARSE(app, argc, argv);
 
     if (*init_cmd) return run_init(init);
@@ -139,6 +146,7 @@ int main(int argc, char** argv) {
     if (*ocsp_cmd) return run_ca_ocsp(data_dir, request_file, out_file);
     if (*serve_cmd) return run_serve(serve);
     if (*demo_cmd) return run_demo(demo_dir);
+    if (*reminders_run_cmd) return run_reminders(reminders_dir);
     for (auto& [cmd, c] : bank_commands) {
         if (!*cmd) continue;
         bank.has_name = change_name->count() > 0;

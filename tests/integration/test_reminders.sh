@@ -208,4 +208,9 @@ rem01:30:sent
 rem04:10:cancelled
 rem04:30:sent"
 [ "$states" = "$expected" ] || fail "reminder rows: $states"
+# The cron form: one pass with the system clock (day 0 again: nothing due, nothing resent).
+kk_stop
+"$KAKUIN" reminders run --data "$D" >"$T/run.out" 2>&1 || fail "kakuin reminders run: $(cat "$T/run.out")"
+grep -qx "queued: 0" "$T/run.out" && grep -qx "sent: 0" "$T/run.out" || fail "reminders run: $(cat "$T/run.out")"
+[ "$(total_mails)" = 5 ] || fail "reminders run sent again"
 echo "ok: reminders at 30 and 10 days over SMTP, once each across restarts; none without address, revoked, or while the sink was down (delivered after)"
