@@ -169,7 +169,7 @@ std::string first_line_of(const std::string& path) {
 }  // namespace
 
 Result<std::vector<NssUserCertificate>> list_nss_user_certificates(
-    const std::string& directory, const NssPasswordSource& ask_password) {
+    const std::string& directory, const NssPasswordSource& ask_password, SecretString& password_out) {
     struct stat st{};
     if (directory.empty() || ::stat((directory + "/cert9.db").c_str(), &st) != 0)
         return make_error(ErrorCode::invalid_request, "no NSS database in " + directory,
@@ -191,6 +191,7 @@ Result<std::vector<NssUserCertificate>> list_nss_user_certificates(
     PK11_SetPasswordFunc(given_password);
     std::unique_ptr<CERTCertList, CertListDestroy> list(PK11_ListCerts(PK11CertListUser, &password));
     std::vector<NssUserCertificate> out;
+    password_out = std::move(password);
     if (!list) return out;
     for (CERTCertListNode* n = CERT_LIST_HEAD(list.get()); !CERT_LIST_END(n, list.get());
          n = CERT_LIST_NEXT(n)) {

@@ -21,10 +21,13 @@ struct NssUserCertificate {
     std::string role;  // OU
 };
 
-// Every certificate of the database with a private key (NSS "user" certificates).
-// Errors: internal_error (the database cannot be opened) with a Japanese detail_ja.
+// Every certificate of the database with a private key (NSS "user" certificates). A database
+// with a password asks `ask_password` once; the checked password is left in `password_out`
+// (empty for none) for export_from_nssdb.
+// Errors: invalid_request (no database there), internal_error (it cannot be opened, or the
+// password is wrong or not given) with a Japanese detail_ja.
 Result<std::vector<NssUserCertificate>> list_nss_user_certificates(
-    const std::string& directory, const NssPasswordSource& ask_password);
+    const std::string& directory, const NssPasswordSource& ask_password, SecretString& password_out);
 
 struct CertificateChoice {
     std::string role;                      // "admin" / "user": the certificate's OU

@@ -177,13 +177,12 @@ int run_renew(const RenewOptions& o, RenewEnvironment& env) {
         if (!loaded.ok()) return report(env, lang, local_failure(loaded.error(), lang));
         current = std::move(loaded).value();
     } else {
-        auto all = list_nss_user_certificates(nssdb, ask_nss);
+        SecretString db_password;  // the database's, when it has one (checked by the listing)
+        auto all = list_nss_user_certificates(nssdb, ask_nss, db_password);
         if (!all.ok()) return report(env, lang, local_failure(all.error(), lang));
         CertificateChoice choice{o.role, o.nickname, o.contract_id, o.user_id, o.ca_file};
         auto chosen = choose_certificate(*all, choice);
         if (!chosen.ok()) return report(env, lang, local_failure(chosen.error(), lang));
-        // The database's password was checked by the listing; asked again only when it has one.
-        SecretString db_password;
         auto exported = export_from_nssdb(nssdb, (*chosen)->nickname, db_password, env.pk12util);
         if (!exported.ok()) return report(env, lang, local_failure(exported.error(), lang));
         current = std::move(exported).value();

@@ -147,3 +147,82 @@ TEST(ChooseCertificate, SeveralPersonsNeedANameAndTheFilterNarrows) {
 
 }  // namespace
 }  // namespace kakuin::client
+
+namespace kakuin::client {
+namespace {
+
+TEST(NssExport, ListsAndExportsWhatAcquireInstalled) {
+    TestCa ca;
+    TempDir dir;
+    auto key = std::move(generate_key(KeyType::p256)).value();
+    IssuedChain chain = ca.chain(ca.issue(key.get()));
+    const std::string db = dir.file("nssdb");
+    auto installed = install_into_nssdb(db, key.get(), chain, "kakuin test", NssPasswordSource{});
+    ASSERT_TRUE(installed.ok()) << installed.error().detail;
+
+    SecretString password;
+    auto all = list_nss_user_certificates(db, NssPasswordSource{}, password);
+    ASSERT_TRUE(all.ok()) << all.error().detail;
+    ASSERT_EQ(all->size(), 1u);  // the CA certificates have no key
+    EXPECT_EQ((*all)[0].nickname, "kakuin test");
+    EXPECT_EQ((*all)[0].summary.common_name, "00009876543 riyousya 1635");
+    EXPECT_TRUE(password.empty());
+
+    auto exported = export_from_nssdb(db, "kakuin test", password);
+    ASSERT_TRUE(exported.ok()) << exported.error().detail;
+    EXPECT_TRUE(same_public_key(exported->key.get(), key.get()));
+    EXPECT_EQ(exported->summary.serial_hex, "1635");
+
+    auto unknown = export_from_nssdb(db, "no such nickname", password);
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().code, ErrorCode::internal_error);
+    auto no_tool = export_from_nssdb(db, "kakuin test", password, dir.file("no-pk12util"));
+    EXPECT_FALSE(no_tool.ok());
+    auto missing = list_nss_user_certificates(dir.file("none"), NssPasswordSource{}, password);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, ErrorCode::invalid_request);
+}
+
+}  // namespace
+}  // namespace kakuin::client
+
+namespace kakuin::client {
+namespace {
+
+TEST(NssExport, DatabaseWithAPasswordIsAskedOnceAndExportedWithIt) {
+    TempDir dir;
+    const std::string db = dir.file("nssdb");
+    std::filesystem::create_directories(db);
+    testing::write_file(dir.file("pw"), "s3cret-db\n");
+    std::string out;
+    ASSERT_EQ(testing::run("certutil -N -d sql:" + db + " -f " + dir.file("pw"), out), 0) << out;
+    TestCa ca;
+    auto key = std::move(generate_key(KeyType::p256)).value();
+    IssuedChain chain = ca.chain(ca.issue(key.get()));
+    auto right = []() -> std::optional<SecretString> { return SecretString("s3cret-db"); };
+    ASSERT_TRUE(install_into_nssdb(db, key.get(), chain, "kakuin x", right).ok());
+
+    SecretString password;
+    auto refused = list_nss_user_certificates(
+        db, []() -> std::optional<SecretString> { return SecretString("wrong"); }, password);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_FALSE(list_nss_user_certificates(db, NssPasswordSource{}, password).ok());
+    int asked = 0;
+    auto all = list_nss_user_certificates(
+        db,
+        [&asked]() -> std::optional<SecretString> {
+            ++asked;
+            return SecretString("s3cret-db");
+        },
+        password);
+    ASSERT_TRUE(all.ok()) << all.error().detail;
+    EXPECT_EQ(asked, 1);
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ(password.view(), "s3cret-db");
+    auto exported = export_from_nssdb(db, "kakuin x", password);
+    ASSERT_TRUE(exported.ok()) << exported.error().detail;
+    EXPECT_TRUE(same_public_key(exported->key.get(), key.get()));
+}
+
+}  // namespace
+}  // namespace kakuin::client
