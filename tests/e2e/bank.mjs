@@ -112,6 +112,24 @@ export async function backOffice(sh) {
   await page.click("#confirm");
   await expectHeading(page, "受付完了");
   const receipt2 = await text(page, "#receipt-number");
+
+  // And 管理者ロック解除, which the approver will reject (否認 with a reason).
+  await page.goto(BANK + `/bank/#/contracts/${C}`);
+  await page.click("#req-admin_unlock");
+  await expectHeading(page, "管理者ロック解除");
+  await page.click("#submit");
+  await expectHeading(page, "依頼内容の確認");
+  await page.click("#confirm");
+  await expectHeading(page, "受付完了");
+  const receipt3 = await text(page, "#receipt-number");
+
+  // The screens in English.
+  await page.click("#lang-switch");
+  await page.click("nav.menu >> text=Pending requests");
+  await expectHeading(page, "Pending requests");
+  await page.waitForSelector(`tr[data-request="${receipt3}"]`);
+  await snap(page, "bank-pending-en");
+  await page.click("#lang-switch");
   await page.click("#logoff");
   await expectHeading(page, "行員ログオン");
 
@@ -130,6 +148,14 @@ export async function backOffice(sh) {
   await page.goto(BANK + `/bank/#/contracts/${C}`);
   await page.waitForSelector("#cv-cert-status");
   assert.equal(await text(page, "#cv-cert-status"), "発行登録済（未取得）");
+
+  // 否認 with a reason.
+  await page.goto(BANK + `/bank/#/requests/${receipt3}`);
+  await expectHeading(page, "依頼の照会");
+  await page.fill("#reject_reason", "依頼書の押印なし");
+  await page.click("#reject");
+  await page.waitForFunction(() => document.querySelector("#rq-state")?.textContent === "否認");
+  assert.equal(await text(page, "#rq-reason"), "依頼書の押印なし");
 
   // The contract registration: the approval shows the letter once (initial PINs), with 印刷.
   await page.goto(BANK + `/bank/#/requests/${receipt2}`);
