@@ -90,10 +90,10 @@ int main(int argc, char** argv) {
     renew->add_option("--nickname", r_nickname, "NSSでのニックネーム（省略時は最新のもの） / NSS nickname (default: the newest)");
     renew->add_option("--contract-id", r_contract_id, "NSSで選ぶ契約法人ID / pick the NSS certificate of this contract");
     renew->add_option("--user-id", r_user_id, "NSSで選ぶ利用者ID / pick the NSS certificate of this user");
-    renew->add_option("--p12", r_p12,
+    renew->add_option("--p12,--pkcs12", r_p12,
                       "現在の電子証明書のPKCS#12ファイル。新しいものを同じ名前で書き、元は .old に残します / "
                       "PKCS#12 of the current certificate; the new one replaces it, the old is kept as FILE.old");
-    renew->add_option("--p12-password-file", r_p12_password_file, "PKCS#12のパスワードのファイル / file with the PKCS#12 password");
+    renew->add_option("--p12-password-file,--pkcs12-password-file", r_p12_password_file, "PKCS#12のパスワードのファイル / file with the PKCS#12 password");
     renew->add_option("--out", r_out, "新しいPKCS#12の書き出し先（--p12 と一緒に） / write the new PKCS#12 here instead");
     renew->add_option("--pin-file", r_pin_file, "ログイン暗証番号のファイル / file with the login PIN");
     renew->add_option("--otp", r_otp, "ワンタイムパスワード / one-time password");
