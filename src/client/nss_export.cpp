@@ -223,7 +223,7 @@ Result<const NssUserCertificate*> choose_certificate(const std::vector<NssUserCe
             if (c.nickname == *choice.nickname) candidates.push_back(&c);
             continue;
         }
-        if (c.role != choice.role) continue;
+        if (!c.role.empty() && c.role != choice.role) continue;  // no OU: not ours to judge
         if (choice.contract_id) {
             std::string prefix = *choice.contract_id + " ";
             if (choice.user_id) prefix += *choice.user_id + " ";
