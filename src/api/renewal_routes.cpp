@@ -68,8 +68,7 @@ Response renew(ApiServices& s, const Request& request) {
 
 void add_renewal_routes(http::Router& router, ApiServices& s) {
     const auto mtls = {kMtlsListener};
-    router.post("/api/v1/renewals",
-                only_on(mtls, [&s](const Request& r) { return renew(s, r); }),
+    router.post("/api/v1/renewals", only_on(mtls, [&s](const Request& r) { return renew(s, r); }),
                 http::RouteOptions{pki::kMaxCsrBytes});
 }
 

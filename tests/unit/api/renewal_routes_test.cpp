@@ -40,7 +40,7 @@ std::string make_csr_pem() {
 }
 
 class RenewalRoutes : public ApiStackTest {
-protected:
+  protected:
     void SetUp() override {
         policy_.admin_otp_every_login = false;
         build_stack("kakuin-renewal-routes-");
@@ -106,9 +106,8 @@ protected:
 
     http::Response renew(const std::string& csr, std::string content_type = "application/pkcs10",
                          std::vector<http::Headers::Field> extra = {}) {
-        std::vector<http::Headers::Field> h{{"Cookie", cookie_},
-                                            {"X-CSRF-Token", csrf_},
-                                            {"Content-Type", content_type}};
+        std::vector<http::Headers::Field> h{
+            {"Cookie", cookie_}, {"X-CSRF-Token", csrf_}, {"Content-Type", content_type}};
         for (auto& f : extra) h.push_back(f);
         return mtls("POST", "/api/v1/renewals", csr, h);
     }
@@ -154,16 +153,18 @@ TEST_F(RenewalRoutes, RefusalsAndTheirCodes) {
     EXPECT_EQ(code_of(mtls("POST", "/api/v1/renewals", csr,
                            {{"Cookie", cookie_}, {"Content-Type", "application/pkcs10"}})),
               "csrf_failed");
-    EXPECT_EQ(code_of(mtls("POST", "/api/v1/renewals", csr, {{"Content-Type", "application/pkcs10"}})),
-              "session_expired");
+    EXPECT_EQ(
+        code_of(mtls("POST", "/api/v1/renewals", csr, {{"Content-Type", "application/pkcs10"}})),
+        "session_expired");
     // Another certificate on the connection than the session's.
     http::ClientCertificate other = cert_;
     other.sha256_hex[0] = other.sha256_hex[0] == 'a' ? 'b' : 'a';
-    EXPECT_EQ(code_of(mtls("POST", "/api/v1/renewals", csr,
-                           {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_},
-                            {"Content-Type", "application/pkcs10"}},
-                           &other)),
-              "session_expired");
+    EXPECT_EQ(
+        code_of(mtls(
+            "POST", "/api/v1/renewals", csr,
+            {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}, {"Content-Type", "application/pkcs10"}},
+            &other)),
+        "session_expired");
     // Still usable after the refusals.
     EXPECT_EQ(mtls("GET", "/api/v1/sessions/current", {}, {{"Cookie", cookie_}}).status, 200);
 }
@@ -175,7 +176,8 @@ TEST_F(RenewalRoutes, RenewalAnswersTheChainAndEndsTheSession) {
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.content_type, "application/pem-certificate-chain");
     std::size_t certs = 0;
-    for (std::size_t p = 0; (p = r.body.find("BEGIN CERTIFICATE", p)) != std::string::npos; ++p) ++certs;
+    for (std::size_t p = 0; (p = r.body.find("BEGIN CERTIFICATE", p)) != std::string::npos; ++p)
+        ++certs;
     EXPECT_EQ(certs, 3u);
     ASSERT_TRUE(r.headers.get("Kakuin-Issue-Number"));
     EXPECT_EQ(*r.headers.get("Kakuin-Issue-Number"), "001");
@@ -183,9 +185,10 @@ TEST_F(RenewalRoutes, RenewalAnswersTheChainAndEndsTheSession) {
     // The session ended; the old certificate is no longer accepted.
     EXPECT_EQ(code_of(mtls("GET", "/api/v1/sessions/current", {}, {{"Cookie", cookie_}})),
               "session_expired");
-    EXPECT_EQ(code_of(mtls("POST", "/api/v1/sessions", R"({"role":"admin","pin":")" + pin_ + R"("})",
-                           {{"Content-Type", "application/json"}})),
-              "certificate_not_current");
+    EXPECT_EQ(
+        code_of(mtls("POST", "/api/v1/sessions", R"({"role":"admin","pin":")" + pin_ + R"("})",
+                     {{"Content-Type", "application/json"}})),
+        "certificate_not_current");
 }
 
 TEST_F(RenewalRoutes, JsonAnswerWhenAsked) {
