@@ -198,6 +198,17 @@ Status BankService::change_contract_in(Transaction& tx, const Actor& bank_actor,
     if (change.upper_limits)
         KAKUIN_TRY_STATUS(tx.save_contract_limits(change.contract_id, *change.upper_limits));
     const PersonKey admin_key = PersonKey::admin(change.contract_id);
+    if (change.login_method == LoginMethod::certificate) {
+        // As at registration (R1): a certificate contract's administrator can acquire one.
+        KAKUIN_TRY(CertificateSlot slot, tx.load_slot_for_update(admin_key));
+        if (slot.phase == SlotPhase::none) {
+            KAKUIN_TRY(Transition t, kakuin::register_issuance(slot, ctx_.policy.certificate, now));
+            KAKUIN_TRY_STATUS(apply_slot_transition(
+                tx, admin_key, t, now,
+                usage(bank_actor, admin_key, history_kind::certificate_registered, now,
+                      transition_detail(t))));
+        }
+    }
     if (change.admin_contact_email) {
         KAKUIN_TRY(auto admin, tx.find_person(admin_key));
         if (!admin) return no_contract(change.contract_id);

@@ -205,6 +205,17 @@ TEST_F(FourEyes, RejectChangeSuspendAndBadInput) {
     ASSERT_TRUE(requests->approve(ap.staff, r2->record.id, "").ok());
     EXPECT_EQ(read()->find_contract(kContract)->value().name_kana, "ｼﾝｶｸｲﾝ");
     EXPECT_EQ(person(kAdmin).contact_email, "admin@example.jp");
+    // Switching to the certificate method registers the administrator's issuance (R1).
+    EXPECT_EQ(slot_of(kAdmin).phase, SlotPhase::none);
+    ChangeRequestInput to_cert;
+    to_cert.kind = ChangeKind::contract_change;
+    to_cert.contract_id = kContract;
+    to_cert.payload.login_method = LoginMethod::certificate;
+    auto r3 = requests->request(op.staff, to_cert, "");
+    ASSERT_TRUE(r3.ok());
+    ASSERT_TRUE(requests->approve(ap2.staff, r3->record.id, "").ok());
+    EXPECT_EQ(read()->find_contract(kContract)->value().login_method, LoginMethod::certificate);
+    EXPECT_EQ(slot_of(kAdmin).phase, SlotPhase::registered);
 
     ChangeRequestInput suspend;
     suspend.kind = ChangeKind::contract_suspend;
