@@ -2,9 +2,14 @@
 // POST /ocsp and GET /ocsp/{base64 request}. Served on the plain-HTTP listener.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "http/router.h"
@@ -23,6 +28,9 @@ class CrlCache {
 
     Result<std::string> current();
     void invalidate();
+    // Counts invalidate() calls: what was derived from statuses before a change is stale.
+    std::uint64_t generation() const { return generation_.load(); }
+    const Clock& clock() const { return clock_; }
 
   private:
     service::CertificateService& certificates_;
@@ -33,6 +41,35 @@ class CrlCache {
     std::string der_;
     TimePoint generated_at_{};
     bool stale_ = true;
+    std::atomic<std::uint64_t> generation_{0};
+};
+
+// Signed OCSP answers by the exact request bytes, so a repeated request costs no signature.
+// An entry is used only while the CrlCache generation it was made under is current (every
+// revocation in this process invalidates the CRL cache, hence these answers) and for at most
+// `max_age` (revocations by another process or node, e.g. the bank CLI or a second server on
+// PostgreSQL; the GET answers already allow HTTP caches 60 s). A request with a nonce gets its
+// own entry, so nonces stay echoed correctly. At most `max_entries`: when full, it starts over.
+// Thread-safe.
+class OcspCache {
+  public:
+    OcspCache(const Clock& clock, std::chrono::seconds max_age, std::size_t max_entries);
+
+    std::optional<std::string> find(std::string_view request_der, std::uint64_t generation);
+    void store(std::string_view request_der, std::string response_der, std::uint64_t generation);
+    std::size_t size();
+
+  private:
+    struct Entry {
+        std::string response;
+        TimePoint made_at;
+    };
+    const Clock& clock_;
+    std::chrono::seconds max_age_;
+    std::size_t max_entries_;
+    std::mutex mu_;
+    std::uint64_t generation_ = 0;
+    std::unordered_map<std::string, Entry> entries_;
 };
 
 // Registers /crl, /ocsp and /ocsp/{request...} on the "http" listener only.
