@@ -93,7 +93,8 @@ std::string mask_enrollment_ids(std::string_view line) {
 }
 
 // The system clock plus an offset that integration tests move forward (acquisition deadlines,
-// idle sessions) through POST /test/clock. Thread-safe.
+// idle sessions) through POST /test/clock; it may start negative (--test-clock-offset).
+// Thread-safe.
 class TestClock final : public Clock {
 public:
     TimePoint now() const override { return system_.now() + Seconds(offset_.load()); }
@@ -154,13 +155,19 @@ void add_test_clock_route(Runtime& rt) {
     });
 }
 
-Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool test_clock) {
+Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool test_clock,
+                                               std::int64_t test_clock_offset_seconds) {
     auto rt = std::make_unique<Runtime>();
+    if (test_clock_offset_seconds != 0 && !test_clock)
+        return make_error(ErrorCode::invalid_request, "--test-clock-offset needs --test-clock");
     KAKUIN_TRY(rt->config, load_config(data_dir));
     if (test_clock && !rt->config.test_clock_allowed)
         return make_error(ErrorCode::config_invalid,
                           "--test-clock needs server.test_clock_allowed = true in kakuin.toml");
-    if (test_clock) add_test_clock_route(*rt);
+    if (test_clock) {
+        rt->clock.advance(Seconds(test_clock_offset_seconds));
+        add_test_clock_route(*rt);
+    }
     KAKUIN_TRY(rt->store, open_store(rt->config));
     KAKUIN_TRY(rt->ca, pki::IssuingCa::load(rt->config.ca));
     rt->certificates = std::make_unique<service::CertificateService>(
@@ -197,7 +204,7 @@ Status serve(const ServeOptions& o) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    KAKUIN_TRY(auto rt, build_runtime(data_dir, o.test_clock));
+    KAKUIN_TRY(auto rt, build_runtime(data_dir, o.test_clock, o.test_clock_offset_seconds));
 
     http::ServerConfig server_config;
     for (const auto& l : rt->config.listeners) {

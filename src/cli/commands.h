@@ -26,6 +26,9 @@ struct ServeOptions {
     // A clock that tests move with POST /test/clock {"advance_seconds": N} on the http listener
     // (loopback only). Refused unless the configuration has server.test_clock_allowed = true.
     bool test_clock = false;
+    // Tests only, with test_clock: where the clock starts relative to the system clock
+    // (negative: in the past, e.g. to issue a certificate that is already old at the PC's time).
+    std::int64_t test_clock_offset_seconds = 0;
     // Called once every listener is bound, with {"https": port, ...} (e.g. to print URLs).
     std::function<void(const std::map<std::string, std::uint16_t>&)> on_listening;
 };

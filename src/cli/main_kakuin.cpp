@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--data", serve.data_dir, "data directory")->required();
     serve_cmd->add_flag("--test-clock", serve.test_clock,
                         "tests only: a clock moved by POST /test/clock (needs server.test_clock_allowed)");
+    serve_cmd->add_option("--test-clock-offset", serve.test_clock_offset_seconds,
+                          "tests only, with --test-clock: start the clock SECONDS from now (may be negative)");
 
     std::string demo_dir;
     auto* demo_cmd = app.add_subcommand("demo", "create the demo contract and users once, then serve");
