@@ -3,7 +3,7 @@
 // databases, kakuin-cert, browsers.
 import { chromium } from "playwright-core";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 
@@ -40,6 +40,45 @@ export async function advanceClock(seconds) {
   clockOffsetMs = new Date(j.now).getTime() - Date.now();
   log(`server clock now ${j.now} (${Math.round(seconds / 86400)} days on)`);
   return j.now;
+}
+
+// The server's clock as it is now (e.g. after a restart with --test-clock-offset).
+export async function syncClock() {
+  const r = await fetch(`${PLAIN}/api/v1/test/clock`);
+  assert.equal(r.status, 200, "test clock");
+  const j = await r.json();
+  clockOffsetMs = new Date(j.now).getTime() - Date.now();
+  log(`server clock ${j.now} (${Math.round(clockOffsetMs / 86400e3)} days from this PC's)`);
+  return j.now;
+}
+
+// Stops the server (run.sh's, or the last one started here) and starts `kakuin serve` again on
+// the same data directory and ports with the test clock OFFSET seconds from the system clock
+// (negative: in the past). Its pid goes to $E2E_TMP/e2e-server.pid, which run.sh stops at the end.
+const pidFile = () => join(T, "e2e-server.pid");
+const gone = (pid) => {
+  try { return /^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return true; }
+};
+export async function restartServer(offsetSeconds) {
+  const old = Number(existsSync(pidFile()) ? readFileSync(pidFile(), "utf8") : env.E2E_SERVER_PID);
+  assert.ok(old > 0, "the running server's pid");
+  process.kill(old, "SIGTERM");
+  for (let i = 0; i < 200 && !gone(old); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(gone(old), "the server stopped");
+  rmSync(join(D, "ports.json"), { force: true });
+  const out = openSync(join(T, "server.log"), "a");
+  const p = spawn(KAKUIN, ["serve", "--data", D, "--test-clock", `--test-clock-offset=${Math.round(offsetSeconds)}`],
+    { stdio: ["ignore", out, out], detached: true });
+  closeSync(out);
+  writeFileSync(pidFile(), String(p.pid));
+  p.unref();
+  for (let i = 0; i < 300 && !existsSync(join(D, "ports.json")); i++) {
+    assert.ok(!gone(p.pid), "the server exited: see server.log");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(existsSync(join(D, "ports.json")), "ports.json after the restart");
+  log(`server restarted with --test-clock-offset=${Math.round(offsetSeconds)}`);
+  return syncClock();
 }
 
 // TOTP codes the server accepts and has not seen: steps current-1 .. current+1, each above the

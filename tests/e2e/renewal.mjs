@@ -1,16 +1,21 @@
-// Seed 003 (R22): certificate renewal in Chromium. The user's certificate (acquired by
-// kakuin-cert in the seeds' walkthrough) enters its renewal window on the server's test clock;
-// 電子証明書更新のお知らせ → 次回ログイン時に更新する skips; 次へ → 電子証明書更新 waits while
-// `kakuin-cert renew --nssdb` runs → 電子証明書の更新が完了しました; the new certificate logs on,
-// the old one (a copy of the NSS database made before) is refused. The administrator sees the
-// same notice.
+// Seed 003 (R22): certificate renewal in Chromium, at this PC's real time. Chromium offers only
+// certificates valid by the PC's clock, so the certificate to renew is made old instead of the
+// clock moved on: the administrator registers the user koushin01 (certificate + software token),
+// the server restarts with its test clock 340 days in the past (--test-clock-offset), koushin01
+// acquires there a certificate valid until 25 days from now, and the clock moves 340 days on
+// (back to the real now). Then in Chromium: 電子証明書更新のお知らせ → 次回ログイン時に更新する
+// skips; 次へ → 電子証明書更新 waits while `kakuin-cert renew --nssdb` runs → 電子証明書の更新が
+// 完了しました; the new certificate logs on; the old one (a copy of the NSS database made before)
+// is refused with the message to choose the new one. The administrator sees the same notice
+// later (clock moved into the window of the certificate the walkthrough acquired).
 import { cpSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import https from "node:https";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import {
-  D, T, MTLS, KAKUIN_CERT, env, log, snap, otp, nssdb, browser, text, expectHeading, advanceClock, serverNow, run, certLogon,
+  D, T, MTLS, KAKUIN_CERT, env, log, snap, otp, nssdb, newHome, acquire, browser, text, expectHeading, advanceClock, serverNow, run,
+  certLogon, restartServer,
 } from "./lib.mjs";
 
 const DAY = 86400;
@@ -29,10 +34,10 @@ async function renew(home, role, pin, secret) {
 const serialOf = (pem) => execFileSync("openssl", ["x509", "-noout", "-serial"], { input: pem, encoding: "utf8" })
   .trim().replace(/^serial=/, "").toLowerCase().replace(/^0+/, "");
 
-// After a renewal the NSS database holds both certificates, and Chromium prefers the one valid
-// by the PC's clock (the old one: the new one starts on the server's test clock, in the
-// future). Like the browser hiding an expired certificate, keep only the user certificate with
-// serial `keep` (its key stays in the database). Returns how many user certificates there were.
+// After a renewal the NSS database holds both certificates, both valid by the PC's clock, with
+// the same subject: the certificate auto-selection policy cannot tell them apart. Like the person
+// choosing the new one in the browser's dialog, keep only the user certificate with serial `keep`
+// (its key stays in the database). Returns how many user certificates there were.
 function keepOnly(home, keep) {
   const db = "sql:" + nssdb(home);
   const listing = execFileSync("certutil", ["-L", "-d", db], { encoding: "utf8" });
@@ -59,15 +64,8 @@ function keepOnly(home, keep) {
   return { count, nick: kept };
 }
 
-// The new certificate and key out of the NSS database as PKCS#12 (what the browser would use).
-function exportP12(home, nick) {
-  const f = join(T, "renewed.p12");
-  execFileSync("pk12util", ["-o", f, "-n", nick, "-d", "sql:" + nssdb(home), "-W", "e2e-pass", "-K", ""], { stdio: "pipe" });
-  return readFileSync(f);
-}
-
-// One JSON call on the certificate listener presenting `pfx` (Node does not judge its own
-// client certificate's dates, unlike Chromium).
+// One JSON call on the certificate listener presenting `pfx` (a PKCS#12, password e2e-pass),
+// for flows that check what Chromium would not offer.
 export function mtlsCall(pfx, method, path, body, jar) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
@@ -94,9 +92,19 @@ export function mtlsCall(pfx, method, path, body, jar) {
 
 const sessionOf = (page) => page.evaluate(() => fetch("/api/v1/sessions/current", { cache: "no-store" }).then((r) => r.json()));
 
+// One JSON call from a page of the screens' origin with its session (cookie + CSRF token).
+const apiCall = (page, method, path, body) => page.evaluate(async ([method, path, body]) => {
+  const s = await (await fetch("/api/v1/sessions/current", { cache: "no-store" })).json();
+  const r = await fetch(path, { method, body: body === null ? undefined : JSON.stringify(body),
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": s.csrf_token ?? "" } });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}, [method, path, body ?? null]);
+
+const plainSerial = (s) => s.toLowerCase().replace(/:/g, "").replace(/^0+/, "");
+
 export async function renewal(sh) {
   const { riyousya, homeU2, creds } = sh;
-  let ctx = sh.ctxU2;
+  const C = creds.contract_id;
 
   // Outside the window the app refuses (not_in_renewal_window).
   const early = await renew(homeU2, "user", riyousya.pin, riyousya.totp_secret_base32);
@@ -104,22 +112,44 @@ export async function renewal(sh) {
   assert.match(early.stderr + early.stdout, /renewal window/i, "not_in_renewal_window: " + early.stderr);
   log("renewal outside the window refused");
 
-  // The current certificate's expiry, then the server's clock 20 days before it.
-  let page = await ctx.newPage();
-  await certLogon(page, "user", riyousya.pin, riyousya.totp_secret_base32);
-  await expectHeading(page, "利用者トップ");
-  const before = await sessionOf(page);
-  assert.ok(before.certificate?.not_after, "session certificate");
-  assert.equal(before.certificate.renewal_open, false, "not yet in the window");
-  await page.click("#logoff");
-  await expectHeading(page, "利用者ログオン");
-  const notAfter = new Date(before.certificate.not_after).getTime();
-  await advanceClock((notAfter - serverNow()) / 1000 - 20 * DAY);
+  // The administrator registers koushin01 with a certificate to acquire and a software token.
+  const ap = await sh.ctxAdmin.newPage();
+  await certLogon(ap, "admin", sh.adminPin ?? creds.admin.pin, creds.admin.totp_secret_base32);
+  await expectHeading(ap, "契約法人ステータス");
+  const adminCert = (await sessionOf(ap)).certificate;
+  assert.equal(adminCert?.renewal_open, false, "the administrator's certificate is not yet in its window");
+  const k = { user_id: "koushin01", pin: "ks482917" };
+  const reg = await apiCall(ap, "POST", "/api/v1/users", {
+    user_id: k.user_id, name_kana: "ｺｳｼﾝ ﾀﾛｳ", name_kanji: "更新 太郎", login_pin: k.pin, login_pin_again: k.pin,
+    user_confirmation_pin: "kc739104", user_confirmation_pin_again: "kc739104", issue_certificate: true,
+    confirmation_pin: creds.admin.confirmation_pin });
+  assert.equal(reg.status, 201, "register koushin01: " + JSON.stringify(reg.body));
+  const tok = await apiCall(ap, "PUT", `/api/v1/users/${k.user_id}/token`, { kind: "software", confirmation_pin: creds.admin.confirmation_pin });
+  assert.equal(tok.status, 200, "koushin01's token: " + JSON.stringify(tok.body));
+  k.totp = tok.body.secret_base32;
+  await ap.click("#logoff");
+  await ap.close();
+
+  // 340 days ago koushin01 acquired a certificate (valid then for a year: until 25 days from now).
+  const DAYS_BACK = 340;
+  await restartServer(-DAYS_BACK * DAY);
+  const homeK = newHome("koushin01");
+  await acquire(homeK, C, k.user_id, k.pin, k.totp);
+  await advanceClock(DAYS_BACK * DAY);                             // the real now again
 
   // Logon → 電子証明書更新のお知らせ (expiry in JST, days left), English, phone width.
-  await certLogon(page, "user", riyousya.pin, riyousya.totp_secret_base32);
+  let ctx = await browser(homeK);
+  const page = await ctx.newPage();
+  await certLogon(page, "user", k.pin, k.totp);
   await expectHeading(page, "電子証明書更新のお知らせ");
-  assert.match(await text(page, "#renewal-days-left"), /^(19|20)日$/);
+  const before = (await sessionOf(page)).certificate;
+  assert.ok(before?.not_after, "session certificate");
+  assert.equal(before.renewal_open, true, "in the window");
+  const notAfter = new Date(before.not_after).getTime();
+  const daysLeft = (notAfter - Date.now()) / 86400e3;
+  assert.ok(daysLeft > 20 && daysLeft < 30, `the certificate expires in ${daysLeft} days`);
+  const shown = Number((await text(page, "#renewal-days-left")).replace(/日$/, ""));
+  assert.ok(Math.abs(shown - daysLeft) <= 1, `days left shown: ${shown}, expected ~${daysLeft}`);
   const jst = new Date(notAfter + 9 * 3600e3);
   assert.ok((await text(page, "#renewal-not-after")).startsWith(`${jst.getUTCFullYear()}年${String(jst.getUTCMonth() + 1).padStart(2, "0")}月`),
     "expiry date shown");
@@ -136,12 +166,12 @@ export async function renewal(sh) {
   // 次回ログイン時に更新する → 利用者トップ, nothing renewed; asked again at the next logon.
   await page.click("#renewal-later");
   await expectHeading(page, "利用者トップ");
-  assert.equal((await sessionOf(page)).certificate.serial, before.certificate.serial, "not renewed");
+  assert.equal((await sessionOf(page)).certificate.serial, before.serial, "not renewed");
   await page.click("nav.menu >> text=トップ");
   await expectHeading(page, "利用者トップ");
   await page.click("#logoff");
   await expectHeading(page, "利用者ログオン");
-  await certLogon(page, "user", riyousya.pin, riyousya.totp_secret_base32);
+  await certLogon(page, "user", k.pin, k.totp);
   await expectHeading(page, "電子証明書更新のお知らせ");
 
   // 次へ → 電子証明書更新 (the command for this PC), then the app renews while it waits.
@@ -149,44 +179,40 @@ export async function renewal(sh) {
   await expectHeading(page, "電子証明書更新");
   assert.match(await text(page, "#renew-command"), new RegExp(`^kakuin-cert renew --server ${MTLS.replace(/\./g, "\\.")} `));
   await snap(page, "renewal-run", true);
-  const homeOld = join(T, "home-user2-old");                     // the PC before the renewal
-  cpSync(homeU2, homeOld, { recursive: true });
-  const r = await renew(homeU2, "user", riyousya.pin, riyousya.totp_secret_base32);
+  const homeOld = join(T, "home-koushin01-old");                 // the PC before the renewal
+  cpSync(homeK, homeOld, { recursive: true });
+  const r = await renew(homeK, "user", k.pin, k.totp);
   assert.equal(r.code, 0, `kakuin-cert renew failed: ${r.stdout}\n${r.stderr}`);
   log("kakuin-cert renew: " + r.stdout.split("\n").filter(Boolean).slice(0, 2).join(" / "));
   await expectHeading(page, "電子証明書の更新が完了しました");
   await snap(page, "renewal-done", true);
+  await ctx.close();
 
-  // The new certificate logs on. Chromium offers only certificates valid by the PC's clock, and
-  // the new one starts at the server's (test) clock, 11 months ahead: so the logon with it goes
-  // through the same API the screens use (PIN, then OTP) from Node with the certificate and key
-  // exported from this NSS database, with only the new certificate left in it.
+  // The new certificate (valid from now) logs on in Chromium and reaches 利用者トップ.
   const newSerial = (/Serial number:\s*([0-9A-Fa-f:]+)/.exec(r.stdout)?.[1] ?? "").replace(/:/g, "");
   assert.ok(newSerial, "kakuin-cert renew prints the new serial:\n" + r.stdout);
-  await ctx.close();
-  const { count, nick } = keepOnly(homeU2, newSerial);
+  const { count, nick } = keepOnly(homeK, newSerial);
   log(`NSS database held ${count} certificates of the user; kept ${newSerial} (${nick})`);
-  const pfx = exportP12(homeU2, nick);
-  const jar = {};
-  const login = await mtlsCall(pfx, "POST", "/api/v1/sessions", { role: "user", pin: riyousya.pin }, jar);
-  assert.equal(login.status, 201, "logon with the new certificate: " + JSON.stringify(login.body));
-  const otpAns = await mtlsCall(pfx, "POST", "/api/v1/sessions/current/otp", { otp: await otp(riyousya.totp_secret_base32) }, jar);
-  assert.equal(otpAns.status, 200, "OTP with the new certificate: " + JSON.stringify(otpAns.body));
-  const after = otpAns.body;
-  assert.equal(after.state, "active");
-  assert.equal(after.certificate.serial.toLowerCase().replace(/^0+/, ""), newSerial.toLowerCase().replace(/^0+/, ""), "the new certificate's session");
-  assert.notEqual(after.certificate.serial, before.certificate.serial, "logged on with the new certificate");
-  assert.equal(after.certificate.renewal_open, false, "the new certificate is outside its window");
-  await mtlsCall(pfx, "DELETE", "/api/v1/sessions/current", undefined, jar);
-  log("logged on with the new certificate " + after.certificate.serial);
-  ctx = await browser(homeU2);
-  sh.ctxU2 = ctx;
+  ctx = await browser(homeK);
+  const np = await ctx.newPage();
+  await certLogon(np, "user", k.pin, k.totp);
+  await expectHeading(np, "利用者トップ");
+  const after = (await sessionOf(np)).certificate;
+  assert.equal(plainSerial(after.serial), plainSerial(newSerial), "the new certificate's session");
+  assert.notEqual(plainSerial(after.serial), plainSerial(before.serial), "logged on with the new certificate");
+  assert.equal(after.renewal_open, false, "the new certificate is outside its window");
+  assert.ok(new Date(after.not_after).getTime() > notAfter + 300 * 86400e3, "the new certificate runs a year on");
+  await snap(np, "renewal-new-certificate-top", true);
+  await np.click("#logoff");
+  await expectHeading(np, "利用者ログオン");
+  await ctx.close();
+  log("logged on in Chromium with the new certificate " + after.serial);
 
   // The old certificate is refused with its message (choose the new certificate).
   const old = await browser(homeOld);
   const op = await old.newPage();
   await op.goto(MTLS + "/#/user/cert-logon");
-  await op.fill("#pin", riyousya.pin);
+  await op.fill("#pin", k.pin);
   await op.click("button[type=submit]");
   await op.waitForSelector(".alert.error");
   const refused = await text(op, ".alert.error");
@@ -194,13 +220,15 @@ export async function renewal(sh) {
   await snap(op, "renewal-old-refused", true);
   await old.close();
 
-  // The administrator's certificate is in its window too: the same notice, skipped.
-  const ap = await sh.ctxAdmin.newPage();
-  await certLogon(ap, "admin", sh.adminPin ?? creds.admin.pin, creds.admin.totp_secret_base32);
-  await expectHeading(ap, "電子証明書更新のお知らせ");
-  await snap(ap, "renewal-notice-admin");
-  await ap.click("#renewal-later");
-  await expectHeading(ap, "契約法人ステータス");
-  await ap.click("#logoff");
-  return { notAfterNew: after.certificate.not_after, pfx };
+  // The administrator's certificate in its window (the clock 20 days before its expiry): the
+  // same notice, skipped.
+  await advanceClock((new Date(adminCert.not_after).getTime() - serverNow()) / 1000 - 20 * DAY);
+  const ap2 = await sh.ctxAdmin.newPage();
+  await certLogon(ap2, "admin", sh.adminPin ?? creds.admin.pin, creds.admin.totp_secret_base32);
+  await expectHeading(ap2, "電子証明書更新のお知らせ");
+  await snap(ap2, "renewal-notice-admin");
+  await ap2.click("#renewal-later");
+  await expectHeading(ap2, "契約法人ステータス");
+  await ap2.click("#logoff");
+  return { notAfterNew: after.not_after };
 }

@@ -24,7 +24,15 @@ for s in ss: s.close()')
 
 POLICY_DIR=/etc/chromium/policies/managed
 POLICY="$POLICY_DIR/kakuin-e2e-$$.json"
-e2e_cleanup() { rm -f "$POLICY"; kk_cleanup; }
+# renewal.mjs restarts the server (restartServer in lib.mjs): then stop its one.
+e2e_cleanup() {
+  rm -f "$POLICY"
+  if [ -s "$T/e2e-server.pid" ]; then
+    wait "$KK_PID" 2>/dev/null || true
+    KK_PID="$(cat "$T/e2e-server.pid")"
+  fi
+  kk_cleanup
+}
 trap e2e_cleanup EXIT
 
 kk_init
@@ -69,6 +77,7 @@ kk_start --test-clock
 out="$root/test-output/e2e"
 rm -rf "$out"; mkdir -p "$out"
 export E2E_DATA="$D" E2E_TMP="$T" E2E_OUT="$out" E2E_ROOT="$root" KAKUIN_CERT
+export E2E_SERVER_PID="$KK_PID"
 export E2E_HTTPS_PORT="$HTTPS_PORT" E2E_MTLS_PORT="$MTLS_PORT" E2E_HTTP_PORT="$HTTP_PORT" E2E_BANK_PORT
 node "$root/tests/e2e/walkthrough.mjs" || fail "e2e walkthrough failed (screenshots in $out)"
 if [ "${KAKUIN_E2E_DOCS:-0}" = 1 ]; then
