@@ -2,14 +2,16 @@
 # Expiry reminders (issue 5) over the real server, its test clock and a real SMTP socket:
 # tests/integration/smtp_sink.py stores what kakuin's libcurl sender delivers.
 #   day 0    the administrator (contact address) and users rem01 (address), rem02 (none),
-#            rem03 (address, reissued at once: nothing issued) and rem04 (address) acquire
-#   day 335  30 days before expiry: one mail each to the administrator, rem01 and rem04;
+#            rem03 (address, reissued at once: nothing issued), rem04 and rem05 (address)
+#            acquire
+#   day 335  30 days before expiry: one mail each to the administrator, rem01, rem04, rem05;
 #            the mail is checked (To, Subject, From, the certificate, the JST expiry, the
 #            follow-up for a user / the administrator)
-#   restart  the clock offset is gone: move it to day 335 again -> no second mail
+#   restart  the clock offset is gone: move it to day 335 again -> no second mail; rem05
+#            renews with kakuin-cert renew (its new certificate expires a year later)
 #   day 355  10 days before, the sink is down: queued; rem04's certificate is revoked while
 #            its reminder waits; the sink comes back -> one mail each to the administrator
-#            and rem01, none to rem04
+#            and rem01, none to rem04 (revoked) or rem05 (renewed)
 #   restart  again at day 355 -> still no duplicate
 source "$(dirname "$0")/lib.sh"
 C=00009876543
@@ -108,13 +110,13 @@ kk_acquire "$T/admin.p12" "$ADMIN_PIN" "$ADMIN_TOTP" ADMIN_STEP --contract-id "$
   || { cat "$T/acquire.out"; fail "administrator acquisition"; }
 admin_logon
 UPIN=rm482910; UCONF=rm739102
-for u in rem01 rem02 rem03 rem04; do
+for u in rem01 rem02 rem03 rem04 rem05; do
   email=',"contact_email":"'$u'@example.jp"'; [ "$u" = rem02 ] && email=""
   s="$(kk_cert_api "$T/admin.p12" "$A" POST /api/v1/users '{"user_id":"'$u'","name_kana":"ﾘﾏｲﾝﾀﾞｰ","name_kanji":"督促 '$u'","authority":"general","login_pin":"'$UPIN'","login_pin_again":"'$UPIN'","user_confirmation_pin":"'$UCONF'","user_confirmation_pin_again":"'$UCONF'","permissions":{"balance":{"allowed":true}},"issue_certificate":true,"confirmation_pin":"'"$ADMIN_CONFIRM"'"'"$email"'}')"
   kk_expect 201 - "$s"
   s="$(kk_cert_api "$T/admin.p12" "$A" PUT /api/v1/users/$u/token '{"kind":"software","confirmation_pin":"'"$ADMIN_CONFIRM"'"}')"
   kk_expect 200 - "$s"
-  secret="$(kk_json '["secret_base32"]')"
+  secret="$(kk_json '["secret_base32"]')"; printf '%s' "$secret" >"$T/$u.totp"
   kk_acquire "$T/$u.p12" "$UPIN" "$secret" "STEP_$u" --contract-id "$C" --user-id "$u" \
     || { cat "$T/acquire.out"; fail "$u acquisition"; }
 done
@@ -126,12 +128,12 @@ sleep 2
 
 # Day 335: 30 days before expiry.
 advance $((335 * DAY))
-wait_mails 3
-for a in kanri@example.jp rem01@example.jp rem04@example.jp; do
+wait_mails 4
+for a in kanri@example.jp rem01@example.jp rem04@example.jp rem05@example.jp; do
   [ "$(mail_count "$a" 30)" = 1 ] || fail "30-day reminder to $a: $(mail_count "$a" 30)"
 done
 [ "$(mail_count rem03@example.jp 30)" = 0 ] || fail "the reissued (revoked) certificate was reminded"
-grep -q "event=reminders queued=3 sent=" "$T/server.log" || fail "no reminders line in the log"
+grep -q "event=reminders queued=4 sent=" "$T/server.log" || fail "no reminders line in the log"
 
 # The mail itself, against the certificates kakuin-cert acquired.
 for who in rem01 admin; do
@@ -173,7 +175,13 @@ kk_start --test-clock
 OFFSET=0
 advance $((335 * DAY))
 sleep 4
-[ "$(total_mails)" = 3 ] || fail "duplicate after restart: $(total_mails) messages"
+[ "$(total_mails)" = 4 ] || fail "duplicate after restart: $(total_mails) messages"
+# rem05 renews inside the window (kakuin-cert renew from its PKCS#12).
+printf '%s\n' "$UPIN" >"$T/upin"; chmod 600 "$T/upin"
+otp_into STEP_rem05 "$(cat "$T/rem05.totp")" code
+HOME="$T/home" "$KAKUIN_CERT" renew --server "$MTLS" --ca-file "$D/ca-chain.pem" --p12 "$T/rem05.p12" \
+  --p12-password-file "$T/p12pw" --pin-file "$T/upin" --otp "$code" --lang en >"$T/renew.out" 2>&1 \
+  || fail "rem05 renewal: $(cat "$T/renew.out")"
 
 # Day 355, the sink down: the 10-day reminders are queued and retried.
 sink_stop
@@ -186,11 +194,12 @@ s="$(kk_cert_api "$T/admin.p12" "$A" PATCH /api/v1/users/rem04 '{"certificate":"
 kk_expect 200 - "$s"
 sink_start "$SINK_PORT"
 advance 3600  # past the backoff
-wait_mails 5
+wait_mails 6
 for a in kanri@example.jp rem01@example.jp; do
   [ "$(mail_count "$a" 10)" = 1 ] || fail "10-day reminder to $a: $(mail_count "$a" 10)"
 done
 [ "$(mail_count rem04@example.jp 10)" = 0 ] || fail "a revoked certificate was reminded"
+[ "$(mail_count rem05@example.jp 10)" = 0 ] || fail "a renewed certificate was reminded"
 [ "$(mail_count rem02@example.jp 30)$(mail_count rem02@example.jp 10)" = 00 ] || fail "rem02 has no address"
 
 # Restart again at day 355: still exactly once.
@@ -199,18 +208,19 @@ kk_start --test-clock
 OFFSET=0
 advance $((355 * DAY + 3600))
 sleep 4
-[ "$(total_mails)" = 5 ] || fail "duplicate after the second restart: $(total_mails) messages"
+[ "$(total_mails)" = 6 ] || fail "duplicate after the second restart: $(total_mails) messages"
 states="$(sqlite3 "$D/kakuin.db" "SELECT user_id || ':' || days_before || ':' || state FROM reminders ORDER BY user_id, days_before")"
 expected=":10:sent
 :30:sent
 rem01:10:sent
 rem01:30:sent
 rem04:10:cancelled
-rem04:30:sent"
+rem04:30:sent
+rem05:30:sent"
 [ "$states" = "$expected" ] || fail "reminder rows: $states"
 # The cron form: one pass with the system clock (day 0 again: nothing due, nothing resent).
 kk_stop
 "$KAKUIN" reminders run --data "$D" >"$T/run.out" 2>&1 || fail "kakuin reminders run: $(cat "$T/run.out")"
 grep -qx "queued: 0" "$T/run.out" && grep -qx "sent: 0" "$T/run.out" || fail "reminders run: $(cat "$T/run.out")"
-[ "$(total_mails)" = 5 ] || fail "reminders run sent again"
-echo "ok: reminders at 30 and 10 days over SMTP, once each across restarts; none without address, revoked, or while the sink was down (delivered after)"
+[ "$(total_mails)" = 6 ] || fail "reminders run sent again"
+echo "ok: reminders at 30 and 10 days over SMTP, once each across restarts; none without address, revoked or renewed; queued while the sink was down and delivered after"
