@@ -35,9 +35,8 @@ Status run_reminder_pass(service::ReminderService& s, const std::atomic<bool>* s
     if (queued + d.sent + d.retried + d.failed + d.cancelled > 0) {
         log_line("event=reminders queued=" + std::to_string(queued) +
                  " sent=" + std::to_string(d.sent) + " retried=" + std::to_string(d.retried) +
-                 " failed=" + std::to_string(d.failed) +
-                 " cancelled=" + std::to_string(d.cancelled) +
-                 (s.sending_enabled() ? "" : " smtp=none"));
+                 " failed=" + std::to_string(d.failed) + " cancelled=" +
+                 std::to_string(d.cancelled) + (s.sending_enabled() ? "" : " smtp=none"));
     }
     return {};
 }

@@ -26,7 +26,7 @@ std::unique_ptr<service::ReminderService> make_reminder_service(
 // the server's clock. stop() (or the destructor) wakes it and joins: a send in flight
 // finishes (bounded by smtp.timeout_seconds) and is recorded before the thread ends.
 class ReminderRunner {
-public:
+  public:
     ReminderRunner(const Config& config, store::Store& store, const Clock& clock);
     ~ReminderRunner();
     ReminderRunner(const ReminderRunner&) = delete;
@@ -35,7 +35,7 @@ public:
     void start();
     void stop();
 
-private:
+  private:
     void loop();
 
     std::unique_ptr<service::MailSender> sender_;

@@ -10,12 +10,12 @@
 namespace kakuin::cli {
 
 class SmtpMailSender final : public service::MailSender {
-public:
+  public:
     // `smtp.url` must be set (parse_config checked it).
     explicit SmtpMailSender(SmtpConfig smtp) : smtp_(std::move(smtp)) {}
     Status send(const service::MailMessage& m) override;
 
-private:
+  private:
     SmtpConfig smtp_;
 };
 

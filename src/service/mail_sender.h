@@ -15,7 +15,7 @@ struct MailMessage {
 };
 
 class MailSender {
-public:
+  public:
     virtual ~MailSender() = default;
     // Succeeds once the server accepted the message (SMTP 250 after DATA). Any error is worth a
     // later retry; its detail names the failure and never carries a credential.

@@ -17,8 +17,8 @@ std::string base64(std::string_view in) {
     out.reserve((in.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 |
-                           (unsigned char)in[i + 2];
+        const unsigned v =
+            (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
         out += {kB64[v >> 18], kB64[(v >> 12) & 63], kB64[(v >> 6) & 63], kB64[v & 63]};
     }
     if (i + 1 == in.size()) {
@@ -93,22 +93,23 @@ std::string body_text(const ReminderMailInput& in) {
 std::string crlf(std::string_view lf_text) {
     std::string out;
     for (char c : lf_text) {
-        if (c == '\n') out += "\r\n";
-        else out += c;
+        if (c == '\n')
+            out += "\r\n";
+        else
+            out += c;
     }
     return out;
 }
 
-std::string domain_of(const std::string& address) {
-    return address.substr(address.rfind('@') + 1);
-}
+std::string domain_of(const std::string& address) { return address.substr(address.rfind('@') + 1); }
 
 }  // namespace
 
 bool is_plain_mail_address(const std::string& s) {
     if (s.empty() || s.size() > 254) return false;
     const auto at = s.find('@');
-    if (at == std::string::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string::npos)
+    if (at == std::string::npos || at == 0 || at + 1 >= s.size() ||
+        s.find('@', at + 1) != std::string::npos)
         return false;
     for (unsigned char c : s) {
         if (c <= 0x20 || c >= 0x7F) return false;
@@ -152,8 +153,7 @@ std::string format_rfc5322_date_jst(TimePoint t) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s, %u %s %04d %02d:%02d:%02d +0900", kDays[wd.c_encoding()],
                   unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1], int(ymd.year()),
-                  int(hms.hours().count()), int(hms.minutes().count()),
-                  int(hms.seconds().count()));
+                  int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
     return buf;
 }
 
@@ -171,8 +171,8 @@ Result<MailMessage> compose_reminder_mail(const ReminderMailInput& in) {
     h += "Date: " + format_rfc5322_date_jst(in.now) + "\r\n";
     // The same ID for the same reminder: a receiver can drop the copy a crash may cause
     // (docs/operations.md).
-    h += "Message-ID: <reminder." + in.serial_hex + "." + std::to_string(in.days_before) +
-         "@" + domain_of(in.from_address) + ">\r\n";
+    h += "Message-ID: <reminder." + in.serial_hex + "." + std::to_string(in.days_before) + "@" +
+         domain_of(in.from_address) + ">\r\n";
     h += "MIME-Version: 1.0\r\n";
     h += "Content-Type: text/plain; charset=UTF-8\r\n";
     h += "Content-Transfer-Encoding: base64\r\n";

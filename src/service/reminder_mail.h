@@ -12,17 +12,17 @@
 namespace kakuin::service {
 
 struct ReminderMailInput {
-    std::string bank_name;        // shown as the sender's name and in the text
-    std::string from_address;     // bare addr-spec
-    std::string to_address;       // bare addr-spec (the person's contact address)
-    std::string contract_name;    // 契約法人名
-    Person person;                // the holder (administrator or user)
-    std::string serial_hex;       // the certificate
+    std::string bank_name;      // shown as the sender's name and in the text
+    std::string from_address;   // bare addr-spec
+    std::string to_address;     // bare addr-spec (the person's contact address)
+    std::string contract_name;  // 契約法人名
+    Person person;              // the holder (administrator or user)
+    std::string serial_hex;     // the certificate
     int issue_number = 0;
     TimePoint not_after{};
-    int days_before = 0;          // which reminder (30, 10, ...)
+    int days_before = 0;  // which reminder (30, 10, ...)
     int renewal_window_days = 30;
-    TimePoint now{};              // the Date header
+    TimePoint now{};  // the Date header
 };
 
 // Whether `s` is a plain addr-spec kakuin may put in headers and SMTP commands: ASCII without

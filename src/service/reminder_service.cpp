@@ -24,7 +24,11 @@ struct Prepared {
 
 ReminderService::ReminderService(store::Store& store, const Clock& clock, const BankPolicy& policy,
                                  ReminderSettings settings, MailSender* sender)
-    : store_(store), clock_(clock), policy_(policy), settings_(std::move(settings)), sender_(sender) {
+    : store_(store),
+      clock_(clock),
+      policy_(policy),
+      settings_(std::move(settings)),
+      sender_(sender) {
     std::sort(settings_.days_before.begin(), settings_.days_before.end());
     settings_.days_before.erase(
         std::unique(settings_.days_before.begin(), settings_.days_before.end()),
@@ -35,34 +39,36 @@ Result<int> ReminderService::enqueue_due() {
     if (settings_.days_before.empty()) return 0;
     const TimePoint now = clock_.now();
     const Seconds horizon = Days(settings_.days_before.back());
-    return in_transaction<int>(store_, store::TxMode::write, [&](store::Transaction& tx) -> Result<int> {
-        KAKUIN_TRY(auto candidates, tx.list_reminder_candidates(now, horizon, kMaxCandidatesPerScan));
-        int added = 0;
-        for (const auto& c : candidates) {
-            // The shortest period that has begun: not_after - d <= now.
-            std::optional<int> due_days;
-            for (int d : settings_.days_before) {
-                if (c.not_after - Days(d) <= now) {
-                    due_days = d;
-                    break;
+    return in_transaction<int>(
+        store_, store::TxMode::write, [&](store::Transaction& tx) -> Result<int> {
+            KAKUIN_TRY(auto candidates,
+                       tx.list_reminder_candidates(now, horizon, kMaxCandidatesPerScan));
+            int added = 0;
+            for (const auto& c : candidates) {
+                // The shortest period that has begun: not_after - d <= now.
+                std::optional<int> due_days;
+                for (int d : settings_.days_before) {
+                    if (c.not_after - Days(d) <= now) {
+                        due_days = d;
+                        break;
+                    }
                 }
+                if (!due_days) continue;
+                store::ReminderRecord r;
+                r.serial_hex = c.serial_hex;
+                r.days_before = *due_days;
+                r.person = c.person;
+                r.address = c.address;
+                r.not_after = c.not_after;
+                r.due_at = c.not_after - Days(*due_days);
+                r.state = store::ReminderState::queued;
+                r.next_attempt_at = now;
+                r.created_at = now;
+                KAKUIN_TRY(bool inserted, tx.insert_reminder_if_absent(r));
+                added += inserted ? 1 : 0;
             }
-            if (!due_days) continue;
-            store::ReminderRecord r;
-            r.serial_hex = c.serial_hex;
-            r.days_before = *due_days;
-            r.person = c.person;
-            r.address = c.address;
-            r.not_after = c.not_after;
-            r.due_at = c.not_after - Days(*due_days);
-            r.state = store::ReminderState::queued;
-            r.next_attempt_at = now;
-            r.created_at = now;
-            KAKUIN_TRY(bool inserted, tx.insert_reminder_if_absent(r));
-            added += inserted ? 1 : 0;
-        }
-        return added;
-    });
+            return added;
+        });
 }
 
 Result<DeliveryCounts> ReminderService::deliver_due(const std::atomic<bool>* stop) {
@@ -72,71 +78,80 @@ Result<DeliveryCounts> ReminderService::deliver_due(const std::atomic<bool>* sto
         if (stop && stop->load()) break;
         const TimePoint now = clock_.now();
         // One row per claim: a crash strands at most the row being sent, for one lease.
-        KAKUIN_TRY(auto claimed,
-                   in_transaction<std::vector<store::ReminderRecord>>(
-                       store_, store::TxMode::write, [&](store::Transaction& tx) {
-                           return tx.claim_due_reminders(now, now + settings_.lease, 1);
-                       }));
+        KAKUIN_TRY(auto claimed, in_transaction<std::vector<store::ReminderRecord>>(
+                                     store_, store::TxMode::write, [&](store::Transaction& tx) {
+                                         return tx.claim_due_reminders(now, now + settings_.lease,
+                                                                       1);
+                                     }));
         if (claimed.empty()) break;
         KAKUIN_TRY(Outcome o, deliver_one(std::move(claimed.front())));
         switch (o) {
-            case Outcome::sent: ++counts.sent; break;
-            case Outcome::retried: ++counts.retried; break;
-            case Outcome::failed: ++counts.failed; break;
-            case Outcome::cancelled: ++counts.cancelled; break;
+            case Outcome::sent:
+                ++counts.sent;
+                break;
+            case Outcome::retried:
+                ++counts.retried;
+                break;
+            case Outcome::failed:
+                ++counts.failed;
+                break;
+            case Outcome::cancelled:
+                ++counts.cancelled;
+                break;
         }
     }
     return counts;
 }
 
 Status ReminderService::finish(store::ReminderRecord r) {
-    return in_transaction<void>(store_, store::TxMode::write,
-                                [&](store::Transaction& tx) { return tx.finish_reminder_claim(r); });
+    return in_transaction<void>(store_, store::TxMode::write, [&](store::Transaction& tx) {
+        return tx.finish_reminder_claim(r);
+    });
 }
 
 Result<ReminderService::Outcome> ReminderService::deliver_one(store::ReminderRecord r) {
     const TimePoint now = clock_.now();
     // Read what the mail says, and whether it should still go out, in one snapshot.
     KAKUIN_TRY(Prepared p,
-               in_transaction<Prepared>(store_, store::TxMode::read, [&](store::Transaction& tx)
-                                                                         -> Result<Prepared> {
-                   Prepared out;
-                   KAKUIN_TRY(auto person, tx.find_person(r.person));
-                   KAKUIN_TRY(auto cert, tx.find_certificate_by_serial(r.serial_hex));
-                   KAKUIN_TRY(auto contract, tx.find_contract(r.person.contract_id));
-                   if (!person || !contract) {
-                       out.why_cancelled = "holder no longer registered";
+               in_transaction<Prepared>(
+                   store_, store::TxMode::read, [&](store::Transaction& tx) -> Result<Prepared> {
+                       Prepared out;
+                       KAKUIN_TRY(auto person, tx.find_person(r.person));
+                       KAKUIN_TRY(auto cert, tx.find_certificate_by_serial(r.serial_hex));
+                       KAKUIN_TRY(auto contract, tx.find_contract(r.person.contract_id));
+                       if (!person || !contract) {
+                           out.why_cancelled = "holder no longer registered";
+                           return out;
+                       }
+                       if (!person->contact_email || person->contact_email->empty()) {
+                           out.why_cancelled = "no contact address";
+                           return out;
+                       }
+                       if (!cert || cert->status_at(now) != CertificateStatus::valid) {
+                           out.why_cancelled = "certificate revoked or expired";
+                           return out;
+                       }
+                       // A renewal or reissue revoked it (superseded / cessationOfOperation).
+                       ReminderMailInput in;
+                       in.bank_name = policy_.bank_name;
+                       in.from_address = settings_.from_address;
+                       in.to_address = *person->contact_email;
+                       in.contract_name = contract->name_kanji;
+                       in.person = *person;
+                       in.serial_hex = r.serial_hex;
+                       in.issue_number = cert->issue_number;
+                       in.not_after = cert->not_after;
+                       in.days_before = r.days_before;
+                       in.renewal_window_days = policy_.certificate.renewal_window_days;
+                       in.now = now;
+                       auto mail = compose_reminder_mail(in);
+                       if (!mail.ok()) {
+                           out.why_cancelled = mail.error().detail;
+                           return out;
+                       }
+                       out.mail = std::move(*mail);
                        return out;
-                   }
-                   if (!person->contact_email || person->contact_email->empty()) {
-                       out.why_cancelled = "no contact address";
-                       return out;
-                   }
-                   if (!cert || cert->status_at(now) != CertificateStatus::valid) {
-                       out.why_cancelled = "certificate revoked or expired";
-                       return out;
-                   }
-                   // A renewal or reissue revoked it (superseded / cessationOfOperation).
-                   ReminderMailInput in;
-                   in.bank_name = policy_.bank_name;
-                   in.from_address = settings_.from_address;
-                   in.to_address = *person->contact_email;
-                   in.contract_name = contract->name_kanji;
-                   in.person = *person;
-                   in.serial_hex = r.serial_hex;
-                   in.issue_number = cert->issue_number;
-                   in.not_after = cert->not_after;
-                   in.days_before = r.days_before;
-                   in.renewal_window_days = policy_.certificate.renewal_window_days;
-                   in.now = now;
-                   auto mail = compose_reminder_mail(in);
-                   if (!mail.ok()) {
-                       out.why_cancelled = mail.error().detail;
-                       return out;
-                   }
-                   out.mail = std::move(*mail);
-                   return out;
-               }));
+                   }));
     if (!p.mail) {
         r.state = store::ReminderState::cancelled;
         r.last_error = p.why_cancelled;
@@ -153,11 +168,11 @@ Result<ReminderService::Outcome> ReminderService::deliver_one(store::ReminderRec
         Status committed = in_transaction<void>(
             store_, store::TxMode::write, [&](store::Transaction& tx) -> Status {
                 KAKUIN_TRY_STATUS(tx.finish_reminder_claim(r));
-                KAKUIN_TRY(auto id, tx.append_history(usage(
-                                        Actor::system(), r.person, history_kind::reminder_sent,
-                                        done,
-                                        "serial " + r.serial_hex + ", " +
-                                            std::to_string(r.days_before) + " days before expiry")));
+                KAKUIN_TRY(auto id,
+                           tx.append_history(
+                               usage(Actor::system(), r.person, history_kind::reminder_sent, done,
+                                     "serial " + r.serial_hex + ", " +
+                                         std::to_string(r.days_before) + " days before expiry")));
                 (void)id;
                 return {};
             });

@@ -27,11 +27,11 @@ namespace kakuin::service {
 struct ReminderSettings {
     std::vector<int> days_before = {30, 10};  // any order; each in [1, validity]
     std::string from_address;                 // plain addr-spec; required to send
-    Seconds lease{600};          // a claim older than this is taken over (must exceed a send)
-    Seconds retry_first{60};     // backoff after the first failure, doubled each time ...
-    Seconds retry_max{3600};     // ... up to this
-    int max_attempts = 12;       // then the reminder is failed
-    int max_per_pass = 200;      // sends per deliver_due() call
+    Seconds lease{600};       // a claim older than this is taken over (must exceed a send)
+    Seconds retry_first{60};  // backoff after the first failure, doubled each time ...
+    Seconds retry_max{3600};  // ... up to this
+    int max_attempts = 12;    // then the reminder is failed
+    int max_per_pass = 200;   // sends per deliver_due() call
 };
 
 struct DeliveryCounts {
@@ -39,7 +39,7 @@ struct DeliveryCounts {
 };
 
 class ReminderService {
-public:
+  public:
     // `sender` null: queue only, never send (no SMTP server configured). References outlive
     // the service.
     ReminderService(store::Store& store, const Clock& clock, const BankPolicy& policy,
@@ -59,7 +59,7 @@ public:
 
     bool sending_enabled() const { return sender_ != nullptr; }
 
-private:
+  private:
     enum class Outcome { sent, retried, failed, cancelled };
     Result<Outcome> deliver_one(store::ReminderRecord r);
     Status finish(store::ReminderRecord r);

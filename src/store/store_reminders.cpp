@@ -13,11 +13,16 @@ Error unsupported(std::string_view what) {
 
 std::string_view reminder_state_name(ReminderState s) {
     switch (s) {
-        case ReminderState::queued: return "queued";
-        case ReminderState::sending: return "sending";
-        case ReminderState::sent: return "sent";
-        case ReminderState::failed: return "failed";
-        case ReminderState::cancelled: return "cancelled";
+        case ReminderState::queued:
+            return "queued";
+        case ReminderState::sending:
+            return "sending";
+        case ReminderState::sent:
+            return "sent";
+        case ReminderState::failed:
+            return "failed";
+        case ReminderState::cancelled:
+            return "cancelled";
     }
     return "failed";
 }

@@ -19,11 +19,12 @@ constexpr std::string_view kReminderCandidates =
     "   AND c.revoked_at IS NULL AND p.contact_email IS NOT NULL AND p.contact_email <> ''"
     " ORDER BY s.not_after, s.serial_hex LIMIT $3";
 
-#define KAKUIN_REMINDER_COLUMNS                                                              \
-    "serial_hex, days_before, contract_id, user_id, address, not_after, due_at, state,"     \
+#define KAKUIN_REMINDER_COLUMNS                                                         \
+    "serial_hex, days_before, contract_id, user_id, address, not_after, due_at, state," \
     " attempts, next_attempt_at, sent_at, last_error, created_at"
 constexpr std::string_view kInsertReminder =
-    "INSERT INTO reminders (" KAKUIN_REMINDER_COLUMNS ")"
+    "INSERT INTO reminders (" KAKUIN_REMINDER_COLUMNS
+    ")"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     " ON CONFLICT (serial_hex, days_before) DO NOTHING";
 constexpr std::string_view kFindReminder =
@@ -36,7 +37,8 @@ constexpr std::string_view kClaimReminders =
     "   ORDER BY next_attempt_at, serial_hex, days_before LIMIT $3 FOR UPDATE SKIP LOCKED)"
     " RETURNING " KAKUIN_REMINDER_COLUMNS;
 constexpr std::string_view kListReminders =
-    "SELECT " KAKUIN_REMINDER_COLUMNS " FROM reminders"
+    "SELECT " KAKUIN_REMINDER_COLUMNS
+    " FROM reminders"
     " ORDER BY created_at, serial_hex, days_before LIMIT $1";
 #undef KAKUIN_REMINDER_COLUMNS
 constexpr std::string_view kFinishReminder =
@@ -52,7 +54,8 @@ Result<ReminderRecord> read_reminder(const Rows& rows, int i) {
     r.not_after = rows.time(i, 5);
     r.due_at = rows.time(i, 6);
     if (!reminder_state_from_name(rows.text(i, 7), r.state))
-        return make_error(ErrorCode::storage_failure, "reminders: unknown state " + rows.text(i, 7));
+        return make_error(ErrorCode::storage_failure,
+                          "reminders: unknown state " + rows.text(i, 7));
     r.attempts = rows.int32(i, 8);
     r.next_attempt_at = rows.time(i, 9);
     r.sent_at = rows.opt_time(i, 10);
@@ -85,8 +88,8 @@ Result<std::vector<ReminderCandidate>> PostgresTransaction::list_reminder_candid
                          Params().add(now).add(now + horizon).add(clamp_limit(limit))));
     std::vector<ReminderCandidate> out;
     for (int i = 0; i < r.size(); ++i)
-        out.push_back({PersonKey{r.text(i, 0), r.text(i, 1)}, r.text(i, 2), r.time(i, 3),
-                       r.text(i, 4)});
+        out.push_back(
+            {PersonKey{r.text(i, 0), r.text(i, 1)}, r.text(i, 2), r.time(i, 3), r.text(i, 4)});
     return out;
 }
 
@@ -119,8 +122,8 @@ Result<std::optional<ReminderRecord>> PostgresTransaction::find_reminder(
 }
 
 Result<std::vector<ReminderRecord>> PostgresTransaction::claim_due_reminders(TimePoint now,
-                                                                            TimePoint lease_until,
-                                                                            int limit) {
+                                                                             TimePoint lease_until,
+                                                                             int limit) {
     KAKUIN_TRY(Rows rows, q("claim_reminders", kClaimReminders,
                             Params().add(now).add(lease_until).add(clamp_limit(limit))));
     return read_all(rows);
@@ -137,9 +140,9 @@ Status PostgresTransaction::finish_reminder_claim(const ReminderRecord& r) {
                                 .add(r.sent_at)
                                 .add(r.last_error)));
     if (rows.affected() == 0)
-        return make_error(ErrorCode::conflict,
-                          "reminder " + r.serial_hex + "/" + std::to_string(r.days_before) +
-                              ": claim no longer held");
+        return make_error(ErrorCode::conflict, "reminder " + r.serial_hex + "/" +
+                                                   std::to_string(r.days_before) +
+                                                   ": claim no longer held");
     return {};
 }
 

@@ -20,21 +20,24 @@ constexpr std::string_view kReminderCandidates =
     "   AND c.revoked_at IS NULL AND p.contact_email IS NOT NULL AND p.contact_email <> ''"
     " ORDER BY s.not_after, s.serial_hex LIMIT ?3";
 
-#define KAKUIN_REMINDER_COLUMNS                                                              \
-    "serial_hex, days_before, contract_id, user_id, address, not_after, due_at, state,"     \
+#define KAKUIN_REMINDER_COLUMNS                                                         \
+    "serial_hex, days_before, contract_id, user_id, address, not_after, due_at, state," \
     " attempts, next_attempt_at, sent_at, last_error, created_at"
 constexpr std::string_view kInsertReminder =
-    "INSERT INTO reminders (" KAKUIN_REMINDER_COLUMNS ")"
+    "INSERT INTO reminders (" KAKUIN_REMINDER_COLUMNS
+    ")"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     " ON CONFLICT (serial_hex, days_before) DO NOTHING";
 constexpr std::string_view kFindReminder =
     "SELECT " KAKUIN_REMINDER_COLUMNS " FROM reminders WHERE serial_hex = ?1 AND days_before = ?2";
 constexpr std::string_view kDueReminders =
-    "SELECT " KAKUIN_REMINDER_COLUMNS " FROM reminders"
+    "SELECT " KAKUIN_REMINDER_COLUMNS
+    " FROM reminders"
     " WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1"
     " ORDER BY next_attempt_at, serial_hex, days_before LIMIT ?2";
 constexpr std::string_view kListReminders =
-    "SELECT " KAKUIN_REMINDER_COLUMNS " FROM reminders"
+    "SELECT " KAKUIN_REMINDER_COLUMNS
+    " FROM reminders"
     " ORDER BY created_at, serial_hex, days_before LIMIT ?1";
 #undef KAKUIN_REMINDER_COLUMNS
 constexpr std::string_view kClaimReminder =
@@ -77,8 +80,9 @@ int clamp_limit(int limit) { return std::clamp(limit, 1, 10'000); }
 
 }  // namespace
 
-Result<std::vector<ReminderCandidate>> SqliteTransaction::list_reminder_candidates(
-    TimePoint now, Seconds horizon, int limit) {
+Result<std::vector<ReminderCandidate>> SqliteTransaction::list_reminder_candidates(TimePoint now,
+                                                                                   Seconds horizon,
+                                                                                   int limit) {
     KAKUIN_TRY(Stmt s, conn_->prepare("reminder_candidates", kReminderCandidates));
     s.bind(1, now).bind(2, now + horizon).bind(3, clamp_limit(limit));
     std::vector<ReminderCandidate> out;
@@ -120,8 +124,8 @@ Result<std::optional<ReminderRecord>> SqliteTransaction::find_reminder(
 }
 
 Result<std::vector<ReminderRecord>> SqliteTransaction::claim_due_reminders(TimePoint now,
-                                                                          TimePoint lease_until,
-                                                                          int limit) {
+                                                                           TimePoint lease_until,
+                                                                           int limit) {
     std::vector<ReminderRecord> due;
     {
         KAKUIN_TRY(Stmt s, conn_->prepare("due_reminders", kDueReminders));
@@ -130,7 +134,8 @@ Result<std::vector<ReminderRecord>> SqliteTransaction::claim_due_reminders(TimeP
     }
     for (auto& r : due) {
         KAKUIN_TRY(Stmt s, conn_->prepare("claim_reminder", kClaimReminder));
-        KAKUIN_TRY_STATUS(s.bind(1, r.serial_hex).bind(2, r.days_before).bind(3, lease_until).run());
+        KAKUIN_TRY_STATUS(
+            s.bind(1, r.serial_hex).bind(2, r.days_before).bind(3, lease_until).run());
         KAKUIN_TRY_STATUS(expect_changed("reminder"));
         r.state = ReminderState::sending;
         r.attempts += 1;
@@ -150,9 +155,9 @@ Status SqliteTransaction::finish_reminder_claim(const ReminderRecord& r) {
                           .bind(7, r.last_error)
                           .run());
     if (conn_->changes() == 0)
-        return make_error(ErrorCode::conflict,
-                          "reminder " + r.serial_hex + "/" + std::to_string(r.days_before) +
-                              ": claim no longer held");
+        return make_error(ErrorCode::conflict, "reminder " + r.serial_hex + "/" +
+                                                   std::to_string(r.days_before) +
+                                                   ": claim no longer held");
     return {};
 }
 

@@ -72,21 +72,24 @@ TEST(ReminderConfig, BadValuesNameTheirKey) {
         {base(), "days_before = [30, 10]", "days_before = [30, 0]", "reminders.days_before"},
         {base(), "days_before = [30, 10]", "days_before = [400]", "reminders.days_before"},
         {base(), "days_before = [30, 10]", "days_before = \"30\"", "reminders.days_before"},
-        {base(), "check_interval_seconds = 60", "check_interval_seconds = 0", "reminders.check_interval_seconds"},
+        {base(), "check_interval_seconds = 60", "check_interval_seconds = 0",
+         "reminders.check_interval_seconds"},
         {base(), "url = \"\"", "url = \"http://mail\"", "smtp.url"},
         {base(), "url = \"\"", "url = \"smtp://a b\"", "smtp.url"},
         {base(), "url = \"\"", "url = 25", "smtp.url"},
         {smtp_on, "from = \"noreply@bank.example.jp\"", "from = \"\"", "smtp.from"},
         {smtp_on, "from = \"noreply@bank.example.jp\"", "from = \"Bank <a@b>\"", "smtp.from"},
         {base(), "timeout_seconds = 30", "timeout_seconds = 0", "smtp.timeout_seconds"},
-        {base(), "password_env = \"\"", "password_env = \"hunter2 is the password\"", "smtp.password_env"},
+        {base(), "password_env = \"\"", "password_env = \"hunter2 is the password\"",
+         "smtp.password_env"},
         {base(), "password_env = \"\"", "password_env = \"SMTP_PASS\"", "smtp.username"},
     };
     for (const auto& bc : cases) {
         auto c = parse_config(replace(bc.text, bc.from, bc.to), "/d");
         ASSERT_FALSE(c.ok()) << bc.to;
         EXPECT_EQ(c.error().code, ErrorCode::config_invalid) << bc.to;
-        EXPECT_NE(c.error().detail.find(bc.key), std::string::npos) << bc.to << " -> " << c.error().detail;
+        EXPECT_NE(c.error().detail.find(bc.key), std::string::npos)
+            << bc.to << " -> " << c.error().detail;
         // The detail never echoes a would-be password.
         EXPECT_EQ(c.error().detail.find("hunter2"), std::string::npos);
     }

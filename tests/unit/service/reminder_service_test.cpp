@@ -16,7 +16,7 @@ const TimePoint kExpiry = from_unix(1'800'000'000);  // 2027-01-15T08:00:00Z
 const std::string kContract = "00009876543";
 
 class FakeSender final : public MailSender {
-public:
+  public:
     Status send(const MailMessage& m) override {
         ++calls;
         if (fail) return make_error(ErrorCode::internal_error, "smtp: connection refused");
@@ -79,7 +79,7 @@ std::string decode_words(const std::string& v) {
 }
 
 class ReminderServiceTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::string tmpl = (std::filesystem::temp_directory_path() / "kakuin-rem-XXXXXX").string();
         ASSERT_TRUE(mkdtemp(tmpl.data()));
@@ -136,7 +136,9 @@ protected:
         s.not_after = not_after;
         ASSERT_TRUE(tx.save_slot(who, s).ok());
     }
-    ReminderService service(MailSender* s) { return ReminderService(*db, clock, policy, settings, s); }
+    ReminderService service(MailSender* s) {
+        return ReminderService(*db, clock, policy, settings, s);
+    }
     int enqueue(ReminderService& svc) {
         auto n = svc.enqueue_due();
         EXPECT_TRUE(n.ok()) << n.error().detail;
@@ -178,7 +180,7 @@ TEST_F(ReminderServiceTest, ThirtyAndTenDaysBeforeExpiryOnceEach) {
 
     clock.advance(Days(19));  // 11 days before: still the 30-day period, already sent
     EXPECT_EQ(enqueue(svc), 0);
-    clock.advance(Days(1));   // 10 days before
+    clock.advance(Days(1));  // 10 days before
     EXPECT_EQ(enqueue(svc), 2);
     EXPECT_EQ(deliver(svc).sent, 2);
     EXPECT_EQ(enqueue(svc), 0);
@@ -230,7 +232,9 @@ TEST_F(ReminderServiceTest, RenewedOrRevokedBeforeSendingIsCancelledNotSent) {
         ASSERT_TRUE(tx->mark_certificate_revoked("0B", clock.now(), CrlReason::superseded).ok());
         add_certificate(*tx, PersonKey{kContract, "u1"}, "1B", kExpiry + Days(365));
         // u2 revoked by the administrator.
-        ASSERT_TRUE(tx->mark_certificate_revoked("0C", clock.now(), CrlReason::cessation_of_operation).ok());
+        ASSERT_TRUE(
+            tx->mark_certificate_revoked("0C", clock.now(), CrlReason::cessation_of_operation)
+                .ok());
         // u3 removed the contact address.
         auto p = tx->find_person(PersonKey{kContract, "u3"});
         ASSERT_TRUE(p.ok() && p->has_value());

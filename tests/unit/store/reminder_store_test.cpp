@@ -15,7 +15,7 @@ std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
 }
 
 class ReminderStore : public ::testing::TestWithParam<Backend> {
-protected:
+  protected:
     void SetUp() override {
         opened = open_fresh(GetParam());
         ASSERT_TRUE(opened.store) << opened.error;
@@ -81,8 +81,8 @@ protected:
     Store* store = nullptr;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, ReminderStore, ::testing::Values(Backend::sqlite, Backend::postgres),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, ReminderStore,
+                         ::testing::Values(Backend::sqlite, Backend::postgres), backend_name);
 
 TEST_P(ReminderStore, CandidatesAreCurrentUnrevokedCertificatesWithAnAddressInTheHorizon) {
     holder("", "0A", kT0 + Days(20), "admin@example.jp");
@@ -96,8 +96,10 @@ TEST_P(ReminderStore, CandidatesAreCurrentUnrevokedCertificatesWithAnAddressInTh
     auto c = tx->list_reminder_candidates(kT0, Days(30), 100);
     ASSERT_TRUE(c.ok()) << c.error().detail;
     ASSERT_EQ(c->size(), 2u);
-    EXPECT_EQ((*c)[0], (ReminderCandidate{PersonKey{kContract, "u1"}, "0B", kT0 + Days(5), "u1@example.jp"}));
-    EXPECT_EQ((*c)[1], (ReminderCandidate{PersonKey{kContract, ""}, "0A", kT0 + Days(20), "admin@example.jp"}));
+    EXPECT_EQ((*c)[0], (ReminderCandidate{PersonKey{kContract, "u1"}, "0B", kT0 + Days(5),
+                                          "u1@example.jp"}));
+    EXPECT_EQ((*c)[1], (ReminderCandidate{PersonKey{kContract, ""}, "0A", kT0 + Days(20),
+                                          "admin@example.jp"}));
     auto one = tx->list_reminder_candidates(kT0, Days(30), 1);
     ASSERT_TRUE(one.ok());
     EXPECT_EQ(one->size(), 1u);
