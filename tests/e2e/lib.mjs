@@ -78,7 +78,9 @@ export async function restartServer(offsetSeconds) {
   }
   assert.ok(existsSync(join(D, "ports.json")), "ports.json after the restart");
   log(`server restarted with --test-clock-offset=${Math.round(offsetSeconds)}`);
-  return syncClock();
+  const now = await syncClock();
+  assert.ok(Math.abs(clockOffsetMs - offsetSeconds * 1000) < 60e3, `the server's clock starts ${offsetSeconds} s off ours: ${now}`);
+  return now;
 }
 
 // TOTP codes the server accepts and has not seen: steps current-1 .. current+1, each above the

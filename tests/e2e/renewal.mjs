@@ -8,7 +8,7 @@
 // 完了しました; the new certificate logs on; the old one (a copy of the NSS database made before)
 // is refused with the message to choose the new one. The administrator sees the same notice
 // later (clock moved into the window of the certificate the walkthrough acquired).
-import { cpSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import https from "node:https";
 import { join } from "node:path";
@@ -100,6 +100,12 @@ const apiCall = (page, method, path, body) => page.evaluate(async ([method, path
   return { status: r.status, body: await r.json().catch(() => null) };
 }, [method, path, body ?? null]);
 
+// 次へ on 電子証明書更新のお知らせ → 電子証明書更新 (waiting for the app).
+async function page_next(page) {
+  await page.click("#renewal-next");
+  await expectHeading(page, "電子証明書更新");
+}
+
 const plainSerial = (s) => s.toLowerCase().replace(/:/g, "").replace(/^0+/, "");
 
 export async function renewal(sh) {
@@ -135,6 +141,13 @@ export async function renewal(sh) {
   await restartServer(-DAYS_BACK * DAY);
   const homeK = newHome("koushin01");
   await acquire(homeK, C, k.user_id, k.pin, k.totp);
+  // So did the administrator of こうしん工業 (run.sh registers that contract when it has the bank).
+  const rcFile = join(T, "renew-contract.out");
+  const a2 = existsSync(rcFile) ? Object.fromEntries(readFileSync(rcFile, "utf8").split("\n")
+    .map((l) => /^([a-z_0-9]+): (.*)$/.exec(l)).filter(Boolean).map((m) => [m[1], m[2]])) : null;
+  const homeA2 = a2 ? newHome("admin-koushin") : null;
+  if (a2) await acquire(homeA2, a2.contract_id, null, a2.admin_login_pin, a2.admin_totp_secret_base32);
+  else log("SKIPPED the administrator's renewal: no certificate contract from the back office");
   await advanceClock(DAYS_BACK * DAY);                             // the real now again
 
   // Logon → 電子証明書更新のお知らせ (expiry in JST, days left), English, phone width.
@@ -220,8 +233,36 @@ export async function renewal(sh) {
   await snap(op, "renewal-old-refused", true);
   await old.close();
 
-  // The administrator's certificate in its window (the clock 20 days before its expiry): the
-  // same notice, skipped.
+  // The administrator renews the same way: notice → 次へ → kakuin-cert renew --role admin →
+  // 完了; the new certificate reaches 契約法人ステータス in Chromium.
+  if (a2) {
+    let actx = await browser(homeA2);
+    const a2p = await actx.newPage();
+    await certLogon(a2p, "admin", a2.admin_login_pin, a2.admin_totp_secret_base32);
+    await expectHeading(a2p, "電子証明書更新のお知らせ");
+    const a2Before = (await sessionOf(a2p)).certificate;
+    await page_next(a2p);
+    const ar = await renew(homeA2, "admin", a2.admin_login_pin, a2.admin_totp_secret_base32);
+    assert.equal(ar.code, 0, `kakuin-cert renew --role admin failed: ${ar.stdout}\n${ar.stderr}`);
+    await expectHeading(a2p, "電子証明書の更新が完了しました");
+    await actx.close();
+    const aSerial = (/Serial number:\s*([0-9A-Fa-f:]+)/.exec(ar.stdout)?.[1] ?? "").replace(/:/g, "");
+    keepOnly(homeA2, aSerial);
+    actx = await browser(homeA2);
+    const a3p = await actx.newPage();
+    await certLogon(a3p, "admin", a2.admin_login_pin, a2.admin_totp_secret_base32);
+    await expectHeading(a3p, "契約法人ステータス");
+    const a2After = (await sessionOf(a3p)).certificate;
+    assert.equal(plainSerial(a2After.serial), plainSerial(aSerial), "the administrator's new certificate's session");
+    assert.notEqual(plainSerial(a2After.serial), plainSerial(a2Before.serial), "the administrator's certificate renewed");
+    await snap(a3p, "renewal-admin-new-certificate");
+    await a3p.click("#logoff");
+    await actx.close();
+    log("the administrator logged on in Chromium with the new certificate " + a2After.serial);
+  }
+
+  // The walkthrough's administrator's certificate in its window (the clock 20 days before its
+  // expiry): the same notice, skipped.
   await advanceClock((new Date(adminCert.not_after).getTime() - serverNow()) / 1000 - 20 * DAY);
   const ap2 = await sh.ctxAdmin.newPage();
   await certLogon(ap2, "admin", sh.adminPin ?? creds.admin.pin, creds.admin.totp_secret_base32);

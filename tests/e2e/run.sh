@@ -54,6 +54,9 @@ if grep -qE '^bank = ' "$D/kakuin.toml"; then
   kk_bank_staff
   kk_bank_apply contract create --contract-id 00001234567 --name "とちぎ商会株式会社" \
     --name-kana "ﾄﾁｷﾞｼｮｳｶｲ(ｶ" --login-method id-pin >"$T/idpin-contract.out" || fail "four-eyes contract create"
+  # A certificate contract whose administrator only renewal.mjs uses (acquires in the past, renews).
+  kk_bank_apply contract create --contract-id 00001234568 --name "こうしん工業株式会社" \
+    --name-kana "ｺｳｼﾝｺｳｷﾞｮｳ(ｶ" --login-method certificate >"$T/renew-contract.out" || fail "four-eyes contract create (certificate)"
 else
   "$KAKUIN" bank contract create --data "$D" --contract-id 00001234567 --name "とちぎ商会株式会社" \
     --name-kana "ﾄﾁｷﾞｼｮｳｶｲ(ｶ" --login-method id-pin >"$T/idpin-contract.out"
@@ -73,6 +76,9 @@ sed -i -E 's/^\[wording\]$/[wording]\nbankName = "お取引金融機関"/' "$D/k
 grep -q '^bankName = "お取引金融機関"' "$D/kakuin.toml" || fail "could not set the wording"
 kk_start --test-clock
 [ "$HTTPS_PORT" = "$P_HTTPS" ] && [ "$MTLS_PORT" = "$P_MTLS" ] || fail "ports differ from the configuration"
+# renewal.mjs restarts it with --test-clock-offset, which needs --test-clock.
+if "$KAKUIN" serve --data "$D" --test-clock-offset=-60 >"$T/offset.out" 2>&1; then fail "--test-clock-offset without --test-clock accepted"; fi
+grep -q -- "--test-clock-offset needs --test-clock" "$T/offset.out" || fail "--test-clock-offset refusal: $(cat "$T/offset.out")"
 
 out="$root/test-output/e2e"
 rm -rf "$out"; mkdir -p "$out"
