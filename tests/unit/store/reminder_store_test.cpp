@@ -2,7 +2,14 @@
 // candidates, the (serial, days_before) key, lease claims and their fencing.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include "conformance_backends.h"
+#include "service/unit_of_work.h"
 
 namespace kakuin::store::conformance {
 namespace {
@@ -222,6 +229,47 @@ TEST_P(ReminderStore, RetryGoesBackToQueuedUntilItsTime) {
     ASSERT_EQ(due->size(), 1u);
     EXPECT_EQ(due->front().attempts, 2);
     EXPECT_EQ(due->front().last_error, "smtp: connection refused");
+}
+
+TEST_P(ReminderStore, TwoNodesClaimingAtOnceNeverTakeTheSameRow) {
+    constexpr int kRows = 24;
+    {
+        auto tx = begin();
+        for (int i = 0; i < kRows; ++i) {
+            char serial[8];
+            std::snprintf(serial, sizeof serial, "%02X", i + 1);
+            ASSERT_TRUE(tx->insert_reminder_if_absent(reminder(serial, 30, kT0)).ok());
+        }
+        ASSERT_TRUE(tx->commit().ok());
+    }
+    std::unique_ptr<Store> second = opened.reopen();
+    ASSERT_TRUE(second);
+    std::mutex m;
+    std::multiset<std::string> taken;
+    std::atomic<int> errors{0};
+    auto node = [&](Store& st) {
+        while (true) {
+            auto c = service::in_transaction<std::vector<ReminderRecord>>(
+                st, TxMode::write, [&](Transaction& tx) {
+                    return tx.claim_due_reminders(kT0, kT0 + Seconds(600), 2);
+                });
+            if (!c.ok()) {
+                ++errors;
+                return;
+            }
+            if (c->empty()) return;
+            std::lock_guard lock(m);
+            for (const auto& r : *c) taken.insert(r.serial_hex);
+        }
+    };
+    std::thread a([&] { node(*store); });
+    std::thread b([&] { node(*second); });
+    a.join();
+    b.join();
+    EXPECT_EQ(errors.load(), 0);
+    EXPECT_EQ(taken.size(), static_cast<std::size_t>(kRows));
+    EXPECT_EQ(std::set<std::string>(taken.begin(), taken.end()).size(),
+              static_cast<std::size_t>(kRows));
 }
 
 }  // namespace
