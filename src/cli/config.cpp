@@ -270,6 +270,8 @@ Status read_reminders(const toml::table& t, Config& c) {
         if (!scheme || m.url.size() > 512 ||
             m.url.find_first_of(" \t\r\n") != std::string::npos)
             return invalid("smtp.url", "must be smtp://host[:port] or smtps://host[:port]");
+        if (m.url.find('@') != std::string::npos)
+            return invalid("smtp.url", "must not carry credentials (smtp.username, smtp.password_env)");
         if (!service::is_plain_mail_address(m.from))
             return invalid("smtp.from", "must be a plain e-mail address (name@domain)");
     }

@@ -77,6 +77,7 @@ TEST(ReminderConfig, BadValuesNameTheirKey) {
         {base(), "url = \"\"", "url = \"http://mail\"", "smtp.url"},
         {base(), "url = \"\"", "url = \"smtp://a b\"", "smtp.url"},
         {base(), "url = \"\"", "url = 25", "smtp.url"},
+        {base(), "url = \"\"", "url = \"smtp://mailer:hunter2@127.0.0.1\"", "smtp.url"},
         {smtp_on, "from = \"noreply@bank.example.jp\"", "from = \"\"", "smtp.from"},
         {smtp_on, "from = \"noreply@bank.example.jp\"", "from = \"Bank <a@b>\"", "smtp.from"},
         {base(), "timeout_seconds = 30", "timeout_seconds = 0", "smtp.timeout_seconds"},
