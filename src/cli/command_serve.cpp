@@ -1,5 +1,6 @@
 // `kakuin serve --data DIR`: the three listeners of ARCHITECTURE.md over one router.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -40,6 +41,34 @@ constexpr std::size_t kMaxPemFileBytes = 64 * 1024;
 void log_line(const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
+}
+
+// Open files beyond the connections: the store, logs, the CA files, accept() headroom.
+constexpr rlim_t kFdReserve = 256;
+
+// Raises the soft RLIMIT_NOFILE to fit `max_connections` (up to the hard limit, logged); if
+// the hard limit is lower, returns the connection count that fits and logs it.
+std::size_t fit_fd_limit(std::size_t max_connections) {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return max_connections;
+    const rlim_t want = static_cast<rlim_t>(max_connections) + kFdReserve;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < want) {
+        const rlim_t old = lim.rlim_cur;
+        lim.rlim_cur = (lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want) ? want : lim.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &lim) == 0)
+            log_line("event=fd_limit soft=" + std::to_string(lim.rlim_cur) + " was=" + std::to_string(old));
+        else
+            lim.rlim_cur = old;
+    }
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < want) {
+        const std::size_t fit = lim.rlim_cur > 2 * kFdReserve ? static_cast<std::size_t>(lim.rlim_cur - kFdReserve)
+                                                              : static_cast<std::size_t>(lim.rlim_cur / 2);
+        log_line("event=fd_limit max_connections=" + std::to_string(fit) + " configured=" +
+                 std::to_string(max_connections) + " reason=\"RLIMIT_NOFILE hard limit " +
+                 std::to_string(lim.rlim_max) + "\"");
+        return fit;
+    }
+    return max_connections;
 }
 
 Result<std::string> read_text(const fs::path& path) {
@@ -217,6 +246,8 @@ Status serve(const ServeOptions& o) {
     // Handlers block on Argon2 (tens of ms) and the store: more threads than cores.
     server_config.threads =
         static_cast<int>(std::clamp(2u * std::thread::hardware_concurrency(), 4u, 16u));
+    server_config.limits.max_connections =
+        fit_fd_limit(static_cast<std::size_t>(rt->config.max_connections));
 
     http::Server server(std::move(server_config), rt->router, rt->clock);
     KAKUIN_TRY(auto ports, server.start());

@@ -121,6 +121,9 @@ http = "127.0.0.1:8080"
 bank = "127.0.0.1:8446"
 # Allow `kakuin serve --test-clock` (never in production).
 test_clock_allowed = false
+# Open connections over all listeners (idle keep-alive included); more are closed at once.
+# `kakuin serve` raises its open-file limit to fit (soft up to the hard limit) and logs it.
+max_connections = 10000
 
 [wording]
 # The bank's own wording on the screens (Japanese), by the screens' text id (web/src/i18n.ts).
@@ -419,6 +422,7 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
         KAKUIN_TRY_STATUS(read_listener(t, key, c.listeners));
     }
     KAKUIN_TRY_STATUS(read_bool(t, "server.test_clock_allowed", c.test_clock_allowed));
+    KAKUIN_TRY_STATUS(read_int(t, "server.max_connections", c.max_connections, 16, 1000000));
     KAKUIN_TRY_STATUS(read_wording(t, c.wording));
     return c;
 }

@@ -51,6 +51,8 @@ struct Config {
     int store_pool_size = 8;    // PostgreSQL: connections per node (store.pool_size)
     std::vector<ListenerConfig> listeners;
     bool test_clock_allowed = false;
+    // [server] max_connections: open connections over all listeners; more are closed at once.
+    int max_connections = 10000;
     // [wording]: the bank's own Japanese wording of screen texts, by the screens' text id
     // (web/src/i18n.ts), e.g. contractId = "ご契約先ID". Served by GET /api/v1/bank.
     std::map<std::string, std::string> wording;

@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cli/config.h"
+
+namespace kakuin::cli {
+namespace {
+
+std::string with_passphrase() { return default_config_toml("passphrase_file = \"secrets/ca.pass\""); }
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+    const auto pos = s.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    if (pos != std::string::npos) s.replace(pos, from.size(), to);
+    return s;
+}
+
+TEST(ConfigMaxConnections, DefaultIsTenThousand) {
+    auto c = parse_config(with_passphrase(), "/d");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c.value().max_connections, 10000);
+}
+
+TEST(ConfigMaxConnections, ReadAndRangeChecked) {
+    auto c = parse_config(replace(with_passphrase(), "max_connections = 10000", "max_connections = 20000"), "/d");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c.value().max_connections, 20000);
+    for (const char* bad : {"max_connections = 0", "max_connections = 15", "max_connections = 2000000",
+                            "max_connections = \"many\""}) {
+        auto b = parse_config(replace(with_passphrase(), "max_connections = 10000", bad), "/d");
+        ASSERT_FALSE(b.ok()) << bad;
+        EXPECT_EQ(b.error().code, ErrorCode::config_invalid);
+        EXPECT_NE(b.error().detail.find("server.max_connections"), std::string::npos) << b.error().detail;
+    }
+}
+
+}  // namespace
+}  // namespace kakuin::cli
