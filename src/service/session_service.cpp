@@ -1,6 +1,7 @@
 #include "service/session_service.h"
 
 #include <memory>
+#include <optional>
 
 #include "auth/session_token.h"
 #include "service/person_auth.h"
@@ -15,6 +16,9 @@ using store::SessionRecord;
 using store::Transaction;
 
 namespace {
+
+// authenticate() writes last_seen at most this often per session (see there).
+constexpr Seconds kLastSeenWriteInterval{10};
 
 Error session_expired(std::string detail) {
     return make_error(ErrorCode::session_expired, std::move(detail));
@@ -230,6 +234,34 @@ Result<SessionInfo> SessionService::authenticate(std::string_view token,
     KAKUIN_TRY(std::string hash, auth::session_token_hash(token));
     const TimePoint now = ctx_.clock.now();
     const Seconds idle(ctx_.policy.session_idle_seconds);
+    // Fast path, a read transaction (no writer lock, no commit): a session that passes every
+    // check below and whose stored last_seen is younger than kLastSeenWriteInterval is not
+    // written again. The stored last_seen thus lags the real last use by less than that
+    // interval, so an idle timeout can only come that much EARLIER, never later. Anything
+    // else (unknown, mismatch, expired, pending, suspended, stale last_seen) takes the write
+    // path below, which decides and records exactly as before.
+    {
+        auto fast = in_transaction<std::optional<SessionInfo>>(
+            ctx_.store, store::TxMode::read,
+            [&](Transaction& tx) -> Result<std::optional<SessionInfo>> {
+                KAKUIN_TRY(auto rec, tx.find_session(hash));
+                if (!rec) return std::optional<SessionInfo>{};
+                if (rec->cert_fingerprint.has_value() != presented.has_value() ||
+                    (presented && *rec->cert_fingerprint != presented->sha256_fingerprint_hex))
+                    return std::optional<SessionInfo>{};
+                if (auth::session_idle_expired(rec->last_seen_at, now, idle) ||
+                    (rec->cert_not_after && now >= *rec->cert_not_after))
+                    return std::optional<SessionInfo>{};
+                if (now < rec->last_seen_at || now - rec->last_seen_at >= kLastSeenWriteInterval)
+                    return std::optional<SessionInfo>{};
+                if (rec->phase != SessionPhase::active && !allow_pending)
+                    return std::optional<SessionInfo>{};
+                KAKUIN_TRY(auto contract, tx.find_contract(rec->person.contract_id));
+                if (!contract || contract->suspended) return std::optional<SessionInfo>{};
+                return std::optional<SessionInfo>(info_from(*rec));
+            });
+        if (fast.ok() && fast->has_value()) return std::move(**fast);
+    }
     return in_write_keeping_failures<SessionInfo>(
         ctx_.store, [&](Transaction& tx, bool& keep) -> Result<SessionInfo> {
             KAKUIN_TRY(auto rec, tx.find_session(hash));
