@@ -197,7 +197,11 @@ Result<std::vector<UserSummary>> UserAdminService::list_users(const SessionInfo&
     const TimePoint now = ctx_.clock.now();
     using List = std::vector<UserSummary>;
     return in_transaction<List>(ctx_.store, TxMode::read, [&](Transaction& tx) -> Result<List> {
-        KAKUIN_TRY(auto persons, tx.list_persons(actor.person.contract_id));
+        // Three queries for the whole list, not two per user.
+        const std::string& contract_id = actor.person.contract_id;
+        KAKUIN_TRY(auto persons, tx.list_persons(contract_id));
+        KAKUIN_TRY(auto permissions, tx.list_permissions(contract_id));
+        KAKUIN_TRY(auto slots, tx.list_slots(contract_id));
         List out;
         out.reserve(persons.size());
         for (const Person& p : persons) {
@@ -208,10 +212,13 @@ Result<std::vector<UserSummary>> UserAdminService::list_users(const SessionInfo&
             u.name_kanji = p.name_kanji;
             u.authority = p.authority;
             u.states = states_of(p);
-            KAKUIN_TRY(u.permissions, tx.load_permissions(p.key));
+            if (auto it = permissions.find(p.key.user_id); it != permissions.end()) u.permissions = it->second;
             u.permissions_summary = permissions_summary_ja(u.permissions);
-            KAKUIN_TRY(CertificateSlot slot, tx.load_slot_for_update(p.key));
-            u.certificate = certificate_summary(slot, now);
+            auto slot = slots.find(p.key.user_id);
+            if (slot == slots.end()) {
+                return make_error(ErrorCode::not_found, "no slot for user " + p.key.user_id);
+            }
+            u.certificate = certificate_summary(slot->second, now);
             out.push_back(std::move(u));
         }
         return out;

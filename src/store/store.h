@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -227,6 +228,9 @@ public:
     virtual Result<CertificateSlot> load_slot_for_update(const PersonKey& key) = 0;
     virtual Status save_slot(const PersonKey& key, const CertificateSlot& slot) = 0;
     virtual Result<std::vector<DueSlot>> list_slots_due_for_expiry(TimePoint now, int limit) = 0;
+    // Every slot of a contract's persons (one query), keyed by user ID ("" = the
+    // administrator). Takes no row lock. Not pure: the default reads slot by slot.
+    virtual Result<std::map<std::string, CertificateSlot>> list_slots(const std::string& contract_id);
 
     // Certificates.
     virtual Status insert_certificate(const CertificateRecord& c) = 0;
@@ -259,6 +263,9 @@ public:
     // decorator that does not forward them answers internal_error.
     // A person without stored permissions has none (everything denied).
     virtual Result<Permissions> load_permissions(const PersonKey& person);
+    // The stored permissions of every person of a contract (one query), keyed by user ID; a
+    // person without any may be absent (= none). The default reads person by person.
+    virtual Result<std::map<std::string, Permissions>> list_permissions(const std::string& contract_id);
     // Errors: not_found (no such person).
     virtual Status save_permissions(const PersonKey& person, const Permissions& p);
     // A contract without stored upper limits has none (0 everywhere).

@@ -14,6 +14,9 @@ constexpr std::string_view kContractExists =
 constexpr std::string_view kLoadPermissions =
     "SELECT service, allowed, per_transaction, per_day FROM person_permissions"
     " WHERE contract_id = $1 AND user_id = $2";
+constexpr std::string_view kListPermissions =
+    "SELECT user_id, service, allowed, per_transaction, per_day FROM person_permissions"
+    " WHERE contract_id = $1";
 constexpr std::string_view kDeletePermissions =
     "DELETE FROM person_permissions WHERE contract_id = $1 AND user_id = $2";
 constexpr std::string_view kInsertPermission =
@@ -45,6 +48,19 @@ Result<Permissions> PostgresTransaction::load_permissions(const PersonKey& perso
         p[*service] = ServicePermission{r.boolean(i, 1), r.int64(i, 2), r.int64(i, 3)};
     }
     return p;
+}
+
+Result<std::map<std::string, Permissions>> PostgresTransaction::list_permissions(
+    const std::string& contract_id) {
+    KAKUIN_TRY(Rows r, q("list_permissions", kListPermissions, Params().add(contract_id)));
+    std::map<std::string, Permissions> out;
+    for (int i = 0; i < r.size(); ++i) {
+        Permissions& p = out[r.text(i, 0)];
+        auto service = business_service_from_name(r.text(i, 1));
+        if (!service) continue;  // a service this build does not know (a newer schema)
+        p[*service] = ServicePermission{r.boolean(i, 2), r.int64(i, 3), r.int64(i, 4)};
+    }
+    return out;
 }
 
 Status PostgresTransaction::save_permissions(const PersonKey& person, const Permissions& p) {

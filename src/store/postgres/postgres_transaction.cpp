@@ -71,6 +71,8 @@ constexpr std::string_view kSaveSlot =
     "UPDATE certificate_slots SET issue_number = $3, phase = $4, registered_at = $5,"
     " acquisition_deadline = $6, serial_hex = $7, not_after = $8, first_used_at = $9,"
     " revoked_at = $10, revocation_reason = $11 WHERE contract_id = $1 AND user_id = $2";
+constexpr std::string_view kListSlots =
+    "SELECT " KAKUIN_SLOT_COLUMNS ", user_id FROM certificate_slots WHERE contract_id = $1";
 constexpr std::string_view kSlotsDueForExpiry =
     "SELECT " KAKUIN_SLOT_COLUMNS ", contract_id, user_id FROM certificate_slots"
     " WHERE phase = 'issued' AND not_after <= $1 ORDER BY not_after LIMIT $2";
@@ -359,6 +361,17 @@ Result<CertificateSlot> PostgresTransaction::load_slot_for_update(const PersonKe
                                  : q("load_slot", kLoadSlot, p));
     if (r.size() == 0) return make_error(ErrorCode::not_found, "no slot for " + person_text(key));
     return slot_from(r, 0);
+}
+
+Result<std::map<std::string, CertificateSlot>> PostgresTransaction::list_slots(
+    const std::string& contract_id) {
+    KAKUIN_TRY(Rows r, q("list_slots", kListSlots, Params().add(contract_id)));
+    std::map<std::string, CertificateSlot> out;
+    for (int i = 0; i < r.size(); ++i) {
+        KAKUIN_TRY(CertificateSlot slot, slot_from(r, i));
+        out.emplace(r.text(i, 9), std::move(slot));
+    }
+    return out;
 }
 
 Status PostgresTransaction::save_slot(const PersonKey& key, const CertificateSlot& slot) {

@@ -34,6 +34,7 @@ public:
     Result<CertificateSlot> load_slot_for_update(const PersonKey& key) override;
     Status save_slot(const PersonKey& key, const CertificateSlot& slot) override;
     Result<std::vector<DueSlot>> list_slots_due_for_expiry(TimePoint now, int limit) override;
+    Result<std::map<std::string, CertificateSlot>> list_slots(const std::string& contract_id) override;
 
     Status insert_certificate(const CertificateRecord& c) override;
     Result<std::optional<CertificateRecord>> find_certificate_by_serial(
@@ -95,6 +96,7 @@ public:
 
     // Permissions and limits (pg_permissions.cpp).
     Result<Permissions> load_permissions(const PersonKey& person) override;
+    Result<std::map<std::string, Permissions>> list_permissions(const std::string& contract_id) override;
     Status save_permissions(const PersonKey& person, const Permissions& p) override;
     Result<ContractLimits> load_contract_limits(const std::string& contract_id) override;
     Status save_contract_limits(const std::string& contract_id, const ContractLimits& l) override;

@@ -11,6 +11,9 @@ namespace {
 constexpr std::string_view kLoadPermissions =
     "SELECT service, allowed, per_transaction, per_day FROM person_permissions"
     " WHERE contract_id = ?1 AND user_id = ?2";
+constexpr std::string_view kListPermissions =
+    "SELECT user_id, service, allowed, per_transaction, per_day FROM person_permissions"
+    " WHERE contract_id = ?1";
 constexpr std::string_view kDeletePermissions =
     "DELETE FROM person_permissions WHERE contract_id = ?1 AND user_id = ?2";
 constexpr std::string_view kInsertPermission =
@@ -45,6 +48,22 @@ Result<Permissions> SqliteTransaction::load_permissions(const PersonKey& person)
         p[*service] = ServicePermission{s.boolean(1), s.int64(2), s.int64(3)};
     }
     return p;
+}
+
+Result<std::map<std::string, Permissions>> SqliteTransaction::list_permissions(
+    const std::string& contract_id) {
+    KAKUIN_TRY(Stmt s, conn_->prepare("list_permissions", kListPermissions));
+    s.bind(1, contract_id);
+    std::map<std::string, Permissions> out;
+    for (;;) {
+        KAKUIN_TRY(bool row, s.step());
+        if (!row) break;
+        Permissions& p = out[s.text(0)];
+        auto service = business_service_from_name(s.text(1));
+        if (!service) continue;  // a service this build does not know (a newer schema)
+        p[*service] = ServicePermission{s.boolean(2), s.int64(3), s.int64(4)};
+    }
+    return out;
 }
 
 Status SqliteTransaction::save_permissions(const PersonKey& person, const Permissions& p) {

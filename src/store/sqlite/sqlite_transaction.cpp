@@ -53,6 +53,8 @@ constexpr std::string_view kSaveSlot =
     "UPDATE certificate_slots SET issue_number = ?3, phase = ?4, registered_at = ?5,"
     " acquisition_deadline = ?6, serial_hex = ?7, not_after = ?8, first_used_at = ?9,"
     " revoked_at = ?10, revocation_reason = ?11 WHERE contract_id = ?1 AND user_id = ?2";
+constexpr std::string_view kListSlots =
+    "SELECT " KAKUIN_SLOT_COLUMNS ", user_id FROM certificate_slots WHERE contract_id = ?1";
 constexpr std::string_view kSlotsDueForExpiry =
     "SELECT " KAKUIN_SLOT_COLUMNS ", contract_id, user_id FROM certificate_slots"
     " WHERE phase = 'issued' AND not_after <= ?1 ORDER BY not_after LIMIT ?2";
@@ -326,6 +328,20 @@ Result<CertificateSlot> SqliteTransaction::load_slot_for_update(const PersonKey&
     KAKUIN_TRY(bool row, s.step());
     if (!row) return make_error(ErrorCode::not_found, "no slot for " + person_text(key));
     return slot_from(s);
+}
+
+Result<std::map<std::string, CertificateSlot>> SqliteTransaction::list_slots(
+    const std::string& contract_id) {
+    KAKUIN_TRY(Stmt s, conn_->prepare("list_slots", kListSlots));
+    s.bind(1, contract_id);
+    std::map<std::string, CertificateSlot> out;
+    for (;;) {
+        KAKUIN_TRY(bool row, s.step());
+        if (!row) break;
+        KAKUIN_TRY(CertificateSlot slot, slot_from(s));
+        out.emplace(s.text(9), std::move(slot));
+    }
+    return out;
 }
 
 Status SqliteTransaction::save_slot(const PersonKey& key, const CertificateSlot& slot) {
