@@ -273,6 +273,16 @@ void print_result(const service::ApprovalResult& a) {
 
 // ---- Commands. ----
 
+Status staff_unlock(const BankOptions& o) {
+    KAKUIN_TRY(auto ctx, load(o.data_dir));
+    KAKUIN_TRY(std::string pin, ctx->staff->unlock_staff(o.staff_id, Actor::bank("cli")));
+    std::printf("kakuin: 行員 %s のロックを解除し、暗証番号を再設定しました。新しい暗証番号はこの画面にのみ表示されます。\n",
+                o.staff_id.c_str());
+    std::printf("staff_id: %s\n", o.staff_id.c_str());
+    std::printf("pin: %s\n", pin.c_str());
+    return {};
+}
+
 Result<service::StaffIdentity> signed_in(BankContext& ctx, const BankOptions& o) {
     KAKUIN_TRY(std::string token, read_session(session_path(o)));
     KAKUIN_TRY(service::StaffSessionInfo info, ctx.staff->authenticate(token, false));
@@ -466,6 +476,7 @@ Status reject(const BankOptions& o) {
 Status dispatch(BankCommand command, const BankOptions& o) {
     switch (command) {
         case BankCommand::staff_add: return staff_add(o);
+        case BankCommand::staff_unlock: return staff_unlock(o);
         case BankCommand::login: return login(o);
         case BankCommand::logout: return logout(o);
         case BankCommand::contract_search: return contract_search(o);

@@ -43,7 +43,7 @@ int run_demo(const std::string& data_dir);
 // lines) writes the session file every other command uses. Changes become pending four-eyes
 // requests that a different approver applies with `approve`. The history records bank:<staff>.
 enum class BankCommand {
-    staff_add, login, logout,
+    staff_add, staff_unlock, login, logout,
     contract_search, contract_show, contract_create, contract_change, contract_suspend,
     contract_resume,
     admin_unlock, admin_reset_pins, admin_reissue,

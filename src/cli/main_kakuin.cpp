@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
     staff_add_cmd->add_option("--staff-id", bank.staff_id, "1-16 half-width alphanumerics")->required();
     staff_add_cmd->add_option("--name", bank.staff_name, "the staff member's name")->required();
     staff_add_cmd->add_option("--role", bank.role, "operator or approver")->required();
+    auto* staff_unlock_cmd = bank_sub(staff_cmd, "unlock",
+                                      "unlock a staff member and set a new PIN (printed once)",
+                                      BankCommand::staff_unlock);
+    staff_unlock_cmd->add_option("--staff-id", bank.staff_id, "staff ID")->required();
     auto* login_cmd = bank_sub(bank_cmd, "login", "log in: PIN, then OTP (terminal or stdin lines)",
                                BankCommand::login);
     login_cmd->add_option("--staff-id", bank.staff_id, "staff ID")->required();

@@ -60,6 +60,7 @@ inline constexpr std::string_view staff_login = "bank.staff.login";
 inline constexpr std::string_view staff_auth_failed = "bank.staff.auth_failed";  // result: code
 inline constexpr std::string_view staff_locked = "bank.staff.locked";
 inline constexpr std::string_view staff_logout = "bank.staff.logout";
+inline constexpr std::string_view staff_unlocked = "bank.staff.unlocked";  // lock cleared, new PIN
 inline constexpr std::string_view request_created = "bank.request.created";
 inline constexpr std::string_view request_approved = "bank.request.approved";
 inline constexpr std::string_view request_rejected = "bank.request.rejected";

@@ -136,6 +136,33 @@ Result<StaffCreated> StaffService::add_staff(const std::string& staff_id, const 
     return out;
 }
 
+Result<std::string> StaffService::unlock_staff(const std::string& staff_id, const Actor& actor) {
+    KAKUIN_TRY_STATUS(check_staff_id(staff_id));
+    KAKUIN_TRY(std::string pin, random_initial_pin(ctx_.policy, ctx_.random, staff_id));
+    KAKUIN_TRY(std::string hash, auth::hash_pin(pin, ctx_.pin_hash, ctx_.random));
+    const TimePoint now = ctx_.clock.now();
+    KAKUIN_TRY_STATUS(in_transaction<void>(ctx_.store, TxMode::write, [&](Transaction& tx) -> Status {
+        KAKUIN_TRY(auto existing, tx.find_staff(staff_id));
+        if (!existing) {
+            return make_error(ErrorCode::not_found, "staff " + staff_id + " does not exist",
+                              "この行員IDは登録されていません。");
+        }
+        StaffRecord rec = *existing;
+        rec.locked = false;
+        rec.failure_count = 0;
+        rec.pin_hash = hash;
+        KAKUIN_TRY_STATUS(tx.update_staff(rec));
+        KAKUIN_TRY(int ended, tx.delete_staff_sessions_of(staff_id));
+        (void)ended;
+        UsageRecord r = staff_usage(staff_id, bank_history_kind::staff_unlocked, now, "", "ok",
+                                    "new PIN");
+        r.actor = actor.id;
+        KAKUIN_TRY_STATUS(tx.append_history(r));
+        return {};
+    }));
+    return pin;
+}
+
 Result<NewStaffSession> StaffService::login(const std::string& staff_id, const std::string& pin,
                                             const std::string& source) {
     KAKUIN_TRY_STATUS(check_staff_id(staff_id));

@@ -58,6 +58,12 @@ public:
     Result<StaffCreated> add_staff(const std::string& staff_id, const std::string& name,
                                    store::StaffRole role, const Actor& actor);
 
+    // Bootstrap-level recovery on the server host, like add_staff: clears the lock and the
+    // failure count, ends the staff member's session and sets a new random PIN (the old one
+    // may be what locked the account). The TOTP token is kept. Returns the new PIN (show once).
+    // Errors: invalid_request (ID), not_found.
+    Result<std::string> unlock_staff(const std::string& staff_id, const Actor& actor);
+
     // The PIN step: a new session in otp_required (any older session of the staff member
     // ends). Errors: pin_incorrect (also for an unknown ID), locked, invalid_request.
     Result<NewStaffSession> login(const std::string& staff_id, const std::string& pin,

@@ -36,6 +36,32 @@ set -e
 kk_bank_login kkop "$KK_OP_PIN" "$KK_OP_TOTP" KK_OP_STEP "$KK_OP_SESSION"
 "$KAKUIN" bank staff add --data "$D" --staff-id kkop2 --name "窓口 三郎" --role operator >"$T/staff-kkop2.out"
 kk_bank_login kkop2 "$(field pin "$T/staff-kkop2.out")" "$(field totp_secret_base32 "$T/staff-kkop2.out")" OP2_STEP "$T/op2.session"
+# A staff member locked by wrong PINs is unlocked on the server host with a new PIN; the old
+# PIN no longer works, the new one does, and both steps are in the history.
+"$KAKUIN" bank staff add --data "$D" --staff-id kkop3 --name "窓口 四郎" --role operator >"$T/staff-kkop3.out"
+op3_pin="$(field pin "$T/staff-kkop3.out")"
+locked_out=0
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  printf 'wrong999\n' | bank login --staff-id kkop3 --session "$T/op3.session" >"$T/op3.out" 2>&1 || true
+  if grep -q '\[locked\]' "$T/op3.out"; then locked_out=1; break; fi
+done
+[ "$locked_out" = 1 ] || fail "kkop3 not locked: $(cat "$T/op3.out")"
+printf '%s\n000000\n' "$op3_pin" | bank login --staff-id kkop3 --session "$T/op3.session" >"$T/op3.out" 2>&1 \
+  && fail "locked staff logged in"
+grep -q '\[locked\]' "$T/op3.out" || fail "locked staff: $(cat "$T/op3.out")"
+set +e
+"$KAKUIN" bank staff unlock --data "$D" --staff-id nosuch >/dev/null 2>"$T/unlock-nosuch.err"; rc=$?
+set -e
+[ "$rc" = 1 ] && grep -q not_found "$T/unlock-nosuch.err" || fail "unlock of an unknown staff ID"
+"$KAKUIN" bank staff unlock --data "$D" --staff-id kkop3 >"$T/staff-unlock.out" || fail "staff unlock"
+new_pin="$(field pin "$T/staff-unlock.out")"
+[ -n "$new_pin" ] && [ "$new_pin" != "$op3_pin" ] || fail "no new PIN"
+printf '%s\n000000\n' "$op3_pin" | bank login --staff-id kkop3 --session "$T/op3.session" >"$T/op3.out" 2>&1 \
+  && fail "the old PIN still works"
+grep -q pin_incorrect "$T/op3.out" || fail "old PIN after unlock: $(cat "$T/op3.out")"
+kk_bank_login kkop3 "$new_pin" "$(field totp_secret_base32 "$T/staff-kkop3.out")" OP3_STEP "$T/op3.session"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM usage_history WHERE kind='bank.staff.unlocked' AND actor='bank:cli'")" = 1 ] \
+  || fail "staff unlock not in the history"
 
 # ---- ID/PIN contract. ----
 # Four eyes by hand: the request, refused approvals, then the approver.
