@@ -22,6 +22,11 @@ kk_expect 200 - "$(kk_cert_api "$T/r.p12" "$J" POST /api/v1/sessions/current/otp
 GPIN="$(kk_cred '["users"][1]["pin"]')"
 kk_expect 401 - "$(kk_api "$T/g.jar" POST "$HTTPS/api/v1/sessions" '{"role":"user","contract_id":"'$C'","user_id":"genchi02","pin":"0000wrong"}')"
 kk_expect 201 - "$(kk_api "$T/g.jar" POST "$HTTPS/api/v1/sessions" '{"role":"user","contract_id":"'$C'","user_id":"genchi02","pin":"'"$GPIN"'"}')"
+# The back office's tables: the demo's operator logs in and requests an unlock (pending).
+OPIN="$(kk_cred '["staff"][0]["pin"]')"; OTOTP="$(kk_cred '["staff"][0]["totp_secret"]')"
+kk_bank_login "$(kk_cred '["staff"][0]["staff_id"]')" "$OPIN" "$OTOTP" O_STEP "$T/op.session"
+"$KAKUIN" bank admin unlock --data "$D" --session "$T/op.session" --contract-id "$C" >"$T/req.out" 2>&1 \
+  || fail "bank request: $(cat "$T/req.out")"
 kk_stop
 "$KAKUIN" ca crl --data "$D" --out "$T/crl.der" >/dev/null || fail "kakuin ca crl"
 
@@ -33,7 +38,8 @@ grep -q "certificates *1 rows" "$T/migrate.out" || fail "migrate output: $(cat "
 # Canonical dump: every column in schema order, byte strings as lowercase hex, NULL as <NULL>,
 # rows sorted by every column; unit separators between fields.
 TABLES="contracts persons certificate_slots certificates counters meta usage_history sessions
-  otp_tokens otp_used_steps enrollments person_permissions contract_limits schema_version"
+  otp_tokens otp_used_steps enrollments person_permissions contract_limits schema_version
+  reminders staff staff_sessions change_requests"
 sep=$'\x1f'
 nonempty=0
 for t in $TABLES; do
@@ -58,7 +64,7 @@ for t in $TABLES; do
   echo "  $t: $(grep -c '' "$T/lite.$t") rows identical"
 done
 # The data above fills all but the tables that the flow empties again (enrollments after use).
-[ "$nonempty" -ge 11 ] || fail "only $nonempty tables held rows: the comparison proves too little"
+[ "$nonempty" -ge 14 ] || fail "only $nonempty tables held rows: the comparison proves too little"
 
 # A second copy into the same (now non-empty) database is refused and changes nothing.
 before="$(psql -X -A -t "$TO" -c 'SELECT count(*) FROM usage_history')"
