@@ -26,10 +26,17 @@ namespace {
 json::object session_answer(ApiServices& s, const service::SessionInfo& info) {
     json::object o = session_json(info);
     if (info.active()) {
-        service::ContractService contracts(s.context.store, s.context.clock, s.context.policy);
-        // The session was just authenticated, so the contract exists; a failed read (storage)
-        // leaves the company out rather than failing the login.
-        if (auto contract = contracts.find_contract(info.person.contract_id)) {
+        // authenticate() and submit_otp() pass the contract they read with the session; the
+        // login answer reads it here. A failed read (storage) leaves the company out rather
+        // than failing the login.
+        std::optional<service::SessionContract> contract = info.contract;
+        if (!contract) {
+            service::ContractService contracts(s.context.store, s.context.clock, s.context.policy);
+            if (auto found = contracts.find_contract(info.person.contract_id))
+                contract = service::SessionContract{found->name_kanji, found->name_kana,
+                                                    found->transactions_stopped};
+        }
+        if (contract) {
             json::object c;
             c["name"] = contract->name_kanji;
             c["name_kana"] = contract->name_kana;

@@ -22,6 +22,14 @@ enum class SessionState {
     active,
 };
 
+// The company of the session, read in the same transaction that checked the session (so the
+// API need not read the contract again). Absent where that transaction did not read it.
+struct SessionContract {
+    std::string name_kanji;
+    std::string name_kana;
+    bool transactions_stopped = false;
+};
+
 struct SessionInfo {
     PersonKey person;
     SessionState state = SessionState::otp_required;
@@ -32,6 +40,7 @@ struct SessionInfo {
     TimePoint created_at{};
     TimePoint last_seen_at{};
     std::optional<TimePoint> certificate_not_after;  // expiry of the login certificate
+    std::optional<SessionContract> contract;         // filled by authenticate() and submit_otp()
 
     Role role() const { return person.role(); }
     bool active() const { return state == SessionState::active; }

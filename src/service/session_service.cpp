@@ -38,6 +38,12 @@ SessionInfo info_from(const SessionRecord& r) {
     return i;
 }
 
+SessionInfo info_from(const SessionRecord& r, const Contract& c) {
+    SessionInfo i = info_from(r);
+    i.contract = SessionContract{c.name_kanji, c.name_kana, c.transactions_stopped};
+    return i;
+}
+
 Result<PersonKey> person_key(Role role, const std::string& contract_id, const std::string& user_id) {
     if (!is_valid_contract_id(contract_id)) {
         return make_error(ErrorCode::invalid_request, "malformed contract ID");
@@ -224,7 +230,7 @@ Result<SessionInfo> SessionService::submit_otp(std::string_view token, std::stri
             KAKUIN_TRY_STATUS(activate(tx, ctx_, certificates_, *person, actor, now, *rec));
             KAKUIN_TRY_STATUS(tx.update_person(*person));
             KAKUIN_TRY_STATUS(tx.update_session(*rec));
-            return info_from(*rec);
+            return info_from(*rec, *contract);
         });
 }
 
@@ -258,7 +264,7 @@ Result<SessionInfo> SessionService::authenticate(std::string_view token,
                     return std::optional<SessionInfo>{};
                 KAKUIN_TRY(auto contract, tx.find_contract(rec->person.contract_id));
                 if (!contract || contract->suspended) return std::optional<SessionInfo>{};
-                return std::optional<SessionInfo>(info_from(*rec));
+                return std::optional<SessionInfo>(info_from(*rec, *contract));
             });
         if (fast.ok() && fast->has_value()) return std::move(**fast);
     }
@@ -288,7 +294,7 @@ Result<SessionInfo> SessionService::authenticate(std::string_view token,
             }
             rec->last_seen_at = now;
             KAKUIN_TRY_STATUS(tx.update_session(*rec));
-            return info_from(*rec);
+            return info_from(*rec, *contract);
         });
 }
 
