@@ -14,10 +14,10 @@ json::value time_or_null(const std::optional<TimePoint>& t) {
 }
 
 json::object session_json(const service::SessionInfo& s) {
-    json::object o;
+    json::object o(7);  // capacity reserved: no rehash while filling
     o["state"] = s.active() ? "active" : "otp_required";
     o["csrf_token"] = s.csrf_token;
-    json::object person;
+    json::object person(3);
     person["contract_id"] = s.person.contract_id;
     if (s.person.user_id.empty())
         person["user_id"] = nullptr;
@@ -36,7 +36,7 @@ json::object session_json(const service::SessionInfo& s) {
 }
 
 json::object certificate_json(const service::CertificateSummary& c) {
-    json::object o;
+    json::object o(7);  // capacity reserved: no rehash while filling
     if (c.issue_number_text.empty())
         o["issue_number"] = nullptr;
     else
@@ -54,10 +54,10 @@ json::object certificate_json(const service::CertificateSummary& c) {
 }
 
 json::object permissions_json(const Permissions& p) {
-    json::object o;
+    json::object o(kBusinessServiceCount);  // capacity reserved: no rehash while filling
     for (std::size_t i = 0; i < kBusinessServiceCount; ++i) {
         const auto s = static_cast<BusinessService>(i);
-        json::object e;
+        json::object e(3);
         e["allowed"] = p[s].allowed;
         e["per_transaction"] = p[s].per_transaction;
         e["per_day"] = p[s].per_day;
@@ -82,7 +82,7 @@ const char* token_name(service::TokenKind k) {
 }
 
 json::object states_json(const service::PersonStates& s) {
-    json::object o;
+    json::object o(4);  // capacity reserved: no rehash while filling
     o["accident"] = s.accident;
     o["suspended"] = s.suspended;
     o["otp_locked"] = s.otp_locked;
@@ -93,7 +93,7 @@ json::object states_json(const service::PersonStates& s) {
 }  // namespace
 
 json::object user_summary_json(const service::UserSummary& u) {
-    json::object o;
+    json::object o(8);  // capacity reserved: no rehash while filling
     o["user_id"] = u.user_id;
     o["name_kana"] = u.name_kana;
     o["name_kanji"] = u.name_kanji;
@@ -106,7 +106,7 @@ json::object user_summary_json(const service::UserSummary& u) {
 }
 
 json::object user_detail_json(const service::UserDetail& u) {
-    json::object o;
+    json::object o(13);  // capacity reserved: no rehash while filling
     o["user_id"] = u.user_id;
     o["name_kana"] = u.name_kana;
     o["name_kanji"] = u.name_kanji;

@@ -68,6 +68,7 @@ Response list_users(ApiServices& s, const Request& request) {
         auto users = s.users.list_users(me);
         if (!users) return problem(users.error(), request);
         json::array list;
+        list.reserve(users->size());
         for (const auto& u : *users) list.push_back(user_summary_json(u));
         json::object o;
         o["users"] = std::move(list);
