@@ -116,6 +116,10 @@ Status apply_slot_transition(store::Transaction& tx, const PersonKey& person, co
                              TimePoint now, const UsageRecord& record) {
     if (t.revoke) {
         KAKUIN_TRY_STATUS(tx.mark_certificate_revoked(t.revoke->serial_hex, now, t.revoke->reason));
+        // A revoked certificate ends the holder's sessions at once (also on the other nodes: the
+        // sessions live in the store), not only at the next certificate logon.
+        KAKUIN_TRY(int ended, tx.delete_sessions_of(person, std::string()));
+        (void)ended;
     }
     KAKUIN_TRY_STATUS(tx.save_slot(person, t.slot));
     KAKUIN_TRY_STATUS(tx.append_history(record));

@@ -24,8 +24,8 @@ Status check_name_text(std::string_view s, std::string_view field_ja, bool requi
 // A plausible e-mail address: local@domain, printable ASCII, at most 254 bytes.
 Status check_email(std::string_view s);
 
-// Applies `t` to `person`'s slot inside `tx`: marks the ordered revocation, saves the slot and
-// appends `record`.
+// Applies `t` to `person`'s slot inside `tx`: marks the ordered revocation (and ends the
+// person's sessions), saves the slot and appends `record`.
 Status apply_slot_transition(store::Transaction& tx, const PersonKey& person, const Transition& t,
                              TimePoint now, const UsageRecord& record);
 // "issue 002, revoked serial 0A.. (cessationOfOperation)" — for history details.

@@ -58,16 +58,17 @@ Result<RenewalResult> RenewalService::renew(const SessionInfo& session,
             if (slot.phase != SlotPhase::issued || slot.serial_hex != session.certificate_serial)
                 return make_error(ErrorCode::certificate_not_current,
                                   "the session's certificate is no longer current");
+            // R11 / seed 003: the renewal ends the session; every other one of the person too,
+            // since they were all made with the old certificate or none. (Counted here, before
+            // the revocation in renew_in, which ends them as every revocation does.)
+            KAKUIN_TRY(int ended, tx.delete_sessions_of(person, std::string()));
             auto issued = certificates_.renew_in(tx, actor, person, checked, now);
             if (!issued) {
                 if (issued.error().code == ErrorCode::certificate_expired)
                     return expired_certificate_error(person.role());
                 return issued.take_error();
             }
-            RenewalResult r{std::move(issued).value(), session.certificate_serial, 0};
-            // R11 / seed 003: the renewal ends the session; every other one of the person too,
-            // since they were all made with the old certificate or none.
-            KAKUIN_TRY(r.sessions_ended, tx.delete_sessions_of(person, std::string()));
+            RenewalResult r{std::move(issued).value(), session.certificate_serial, ended};
             KAKUIN_TRY(auto id, tx.append_history(usage(
                                     actor, person, auth_history::logout, now,
                                     "certificate renewed, ended " +

@@ -74,7 +74,10 @@ s="$(kk_cert_api "$T/admin.p12" "$A" PATCH /api/v1/users/$U '{"certificate":"rei
 kk_expect 200 - "$s"
 [ "$(kk_json '["certificate"]["issue_number"]')" = 002 ] || fail "reissue: $(cat "$T/body")"
 
-# 6. The old certificate is refused at the next login.
+# 6. The user's session made with the revoked certificate ended with the revocation ...
+s="$(kk_cert_api "$T/u1.p12" "$UJ" GET /api/v1/sessions/current)"
+kk_expect 401 - "$s"
+# ... and the old certificate is refused at the next login.
 s="$(kk_cert_api "$T/u1.p12" "$T/old.jar" POST /api/v1/sessions '{"role":"user","pin":"'$UPIN'"}')"
 kk_expect 401 certificate_revoked "$s"
 # ... and OCSP over :8080 says revoked (openssl's own client).
