@@ -11,6 +11,7 @@
 #include "client/csr.h"
 #include "client/issued_chain.h"
 #include "client/keygen.h"
+#include "client/otp_step.h"
 #include "client/secret_file.h"
 
 namespace kakuin::client {
@@ -92,39 +93,15 @@ std::optional<SecretString> new_p12_password(AcquireEnvironment& env, Lang lang,
     return std::nullopt;
 }
 
-bool retryable_otp_failure(const Failure& f) {
-    return f.kind == FailureKind::server_problem && (f.code == "otp_incorrect" || f.code == "otp_reused");
-}
-
 // Runs the OTP step when the server asks for it; the enrollment is then csr_required.
 ApiResult<Enrollment> pass_otp(AcquireEnvironment& env, Lang lang, const AcquireOptions& o,
                                ApiClient& api, Enrollment enrollment) {
-    std::optional<SecretString> given;
-    if (o.otp) given = SecretString(*o.otp);
-    for (int attempt = 1; enrollment.state == "otp_required"; ++attempt) {
-        std::optional<SecretString> otp;
-        if (given) {
-            otp = std::move(given);
-            given.reset();
-        } else if (!env.prompter.interactive()) {
-            return usage_failure(t(lang,
-                                   "ワンタイムパスワードが必要です。--otp を指定するか、端末から実行してください。",
-                                   "A one-time password is needed: give --otp or run on a terminal."));
-        } else {
-            otp = env.prompter.ask(t(lang, "ワンタイムパスワード: ", "One-time password: "));
-            if (!otp || otp->empty())
-                return usage_failure(t(lang, "入力が中断されました。", "Input was cancelled."));
-        }
-        auto next = api.send_otp(enrollment.id, *otp);
-        if (next.ok()) {
-            enrollment = std::move(next).value();
-            break;
-        }
-        if (!retryable_otp_failure(next.failure()) || attempt >= kMaxOtpAttempts ||
-            !env.prompter.interactive())
-            return next.failure();
-        env.err << describe(next.failure(), lang) << "\n";
-    }
+    auto after = run_otp_step(
+        env.prompter, env.err, lang, o.otp, kMaxOtpAttempts, std::move(enrollment),
+        [](const Enrollment& e) { return e.state == "otp_required"; },
+        [&api](const Enrollment& e, const SecretString& otp) { return api.send_otp(e.id, otp); });
+    if (!after.ok()) return after.failure();
+    enrollment = std::move(after).value();
     if (enrollment.state != "csr_required")
         return network_failure(FailureKind::response_invalid, lang, "state after OTP is not csr_required");
     return enrollment;

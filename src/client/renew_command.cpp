@@ -15,6 +15,7 @@
 #include "client/issued_chain.h"
 #include "client/keygen.h"
 #include "client/nss_export.h"
+#include "client/otp_step.h"
 #include "client/pkcs12_writer.h"
 #include "client/renewal_client.h"
 #include "client/secret_file.h"
@@ -83,36 +84,13 @@ std::optional<SecretString> obtain_secret(RenewEnvironment& env, Lang lang,
     return s;
 }
 
-bool retryable_otp_failure(const Failure& f) {
-    return f.kind == FailureKind::server_problem && (f.code == "otp_incorrect" || f.code == "otp_reused");
-}
-
 ApiResult<CertificateSession> pass_otp(RenewEnvironment& env, Lang lang, const RenewOptions& o,
                                        RenewalClient& api, CertificateSession session) {
-    std::optional<SecretString> given;
-    if (o.otp) given = SecretString(*o.otp);
-    for (int attempt = 1; session.state == "otp_required"; ++attempt) {
-        std::optional<SecretString> otp;
-        if (given) {
-            otp = std::move(given);
-            given.reset();
-        } else if (!env.prompter.interactive()) {
-            return usage_failure(t(lang,
-                                   "ワンタイムパスワードが必要です。--otp を指定するか、端末から実行してください。",
-                                   "A one-time password is needed: give --otp or run on a terminal."));
-        } else {
-            otp = env.prompter.ask(t(lang, "ワンタイムパスワード: ", "One-time password: "));
-            if (!otp || otp->empty())
-                return usage_failure(t(lang, "入力が中断されました。", "Input was cancelled."));
-        }
-        auto next = api.send_otp(session, *otp);
-        if (next.ok()) return std::move(next).value();
-        // A refused OTP keeps the session in otp_required: the next code goes to the same one.
-        if (!retryable_otp_failure(next.failure()) || attempt >= 3 || !env.prompter.interactive())
-            return next.failure();
-        env.err << describe(next.failure(), lang) << "\n";
-    }
-    return session;
+    // A refused OTP keeps the session in otp_required: the next code goes to the same one.
+    return run_otp_step(
+        env.prompter, env.err, lang, o.otp, 3, std::move(session),
+        [](const CertificateSession& s) { return s.state == "otp_required"; },
+        [&api](const CertificateSession& s, const SecretString& otp) { return api.send_otp(s, otp); });
 }
 
 // Moves `path` aside to `path`.old (replacing an older .old), so that the new file can take
