@@ -1,13 +1,10 @@
 #include "client/acquire_command.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cctype>
 
 #include "client/api_client.h"
 #include "client/certificate_install.h"
+#include "client/command_input.h"
 #include "client/csr.h"
 #include "client/issued_chain.h"
 #include "client/keygen.h"
@@ -17,11 +14,8 @@
 namespace kakuin::client {
 namespace {
 
-const char* t(Lang lang, const char* ja, const char* en) { return lang == Lang::ja ? ja : en; }
-
 int report(AcquireEnvironment& env, Lang lang, const Failure& f) {
-    env.err << describe(f, lang) << "\n";
-    if (!f.technical.empty()) env.err << t(lang, "  詳細: ", "  Detail: ") << f.technical << "\n";
+    print_failure(env.err, lang, f);
     return exit_code_for(f);
 }
 
@@ -29,51 +23,10 @@ int usage(AcquireEnvironment& env, Lang lang, const std::string& message) {
     return report(env, lang, usage_failure(message));
 }
 
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool all_alnum(std::string_view s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
-}
-
-bool readable(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    ::close(fd);
-    return true;
-}
-
-// A secret from a file, or asked on the terminal; a usage failure when neither works.
-std::optional<SecretString> obtain_secret(AcquireEnvironment& env, Lang lang,
-                                          const std::optional<std::string>& file,
-                                          const char* prompt, const char* missing,
-                                          std::optional<Failure>& failure) {
-    if (file) {
-        auto r = read_secret_file(*file);
-        if (!r.ok()) {
-            failure = usage_failure(local_failure(r.error(), lang).message);
-            return std::nullopt;
-        }
-        return std::move(r).value();
-    }
-    if (!env.prompter.interactive()) {
-        failure = usage_failure(missing);
-        return std::nullopt;
-    }
-    auto s = env.prompter.ask(prompt);
-    if (!s || s->empty()) {
-        failure = usage_failure(t(lang, "入力が中断されました。", "Input was cancelled."));
-        return std::nullopt;
-    }
-    return s;
-}
-
 std::optional<SecretString> new_p12_password(AcquireEnvironment& env, Lang lang,
                                              const AcquireOptions& o, std::optional<Failure>& failure) {
     if (o.p12_password_file || !env.prompter.interactive())
-        return obtain_secret(env, lang, o.p12_password_file, "",
+        return obtain_secret(env.prompter, lang, o.p12_password_file, "",
                              t(lang,
                                "PKCS#12ファイルのパスワードが指定されていません。--p12-password-file を指定してください。",
                                "No PKCS#12 password: give --p12-password-file."),
@@ -152,7 +105,7 @@ int run_acquire(const AcquireOptions& o, AcquireEnvironment& env) {
 
     std::optional<Failure> failure;
     std::optional<SecretString> pin = obtain_secret(
-        env, lang, o.pin_file, t(lang, "ログイン暗証番号: ", "Login PIN: "),
+        env.prompter, lang, o.pin_file, t(lang, "ログイン暗証番号: ", "Login PIN: "),
         t(lang, "ログイン暗証番号が指定されていません。--pin-file を指定するか、端末から実行してください。",
           "No login PIN: give --pin-file or run on a terminal."),
         failure);

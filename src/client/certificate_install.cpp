@@ -1,13 +1,9 @@
 #include "client/certificate_install.h"
 
+#include "client/command_input.h"
 #include "client/pkcs12_writer.h"
 
 namespace kakuin::client {
-namespace {
-
-const char* t(Lang lang, const char* ja, const char* en) { return lang == Lang::ja ? ja : en; }
-
-}  // namespace
 
 std::string certificate_nickname(const CertificateSummary& summary) {
     return summary.common_name.empty() ? "kakuin " + summary.serial_hex : "kakuin " + summary.common_name;

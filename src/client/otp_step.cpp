@@ -1,10 +1,8 @@
 #include "client/otp_step.h"
 
-namespace kakuin::client {
+#include "client/command_input.h"
 
-namespace {
-const char* t(Lang lang, const char* ja, const char* en) { return lang == Lang::ja ? ja : en; }
-}  // namespace
+namespace kakuin::client {
 
 ApiResult<SecretString> next_otp(SecretPrompter& prompter, Lang lang,
                                  std::optional<SecretString>& given) {

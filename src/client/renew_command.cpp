@@ -1,15 +1,11 @@
 #include "client/renew_command.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include "client/certificate_install.h"
+#include "client/command_input.h"
 #include "client/csr.h"
 #include "client/current_credential.h"
 #include "client/issued_chain.h"
@@ -23,11 +19,8 @@
 namespace kakuin::client {
 namespace {
 
-const char* t(Lang lang, const char* ja, const char* en) { return lang == Lang::ja ? ja : en; }
-
 int report(RenewEnvironment& env, Lang lang, const Failure& f) {
-    env.err << describe(f, lang) << "\n";
-    if (!f.technical.empty()) env.err << t(lang, "  詳細: ", "  Detail: ") << f.technical << "\n";
+    print_failure(env.err, lang, f);
     // What to do next, for the refusals a renewal meets (seed 003, R22, R23).
     if (f.code == "not_in_renewal_window")
         env.err << t(lang,
@@ -41,47 +34,6 @@ int report(RenewEnvironment& env, Lang lang, const Failure& f) {
 
 int usage(RenewEnvironment& env, Lang lang, const std::string& message) {
     return report(env, lang, usage_failure(message));
-}
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool all_alnum(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0;
-    });
-}
-
-bool readable(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    ::close(fd);
-    return true;
-}
-
-// A secret from a file, or asked on the terminal (as acquire does).
-std::optional<SecretString> obtain_secret(RenewEnvironment& env, Lang lang,
-                                          const std::optional<std::string>& file, const char* prompt,
-                                          const char* missing, std::optional<Failure>& failure) {
-    if (file) {
-        auto r = read_secret_file(*file);
-        if (!r.ok()) {
-            failure = usage_failure(local_failure(r.error(), lang).message);
-            return std::nullopt;
-        }
-        return std::move(r).value();
-    }
-    if (!env.prompter.interactive()) {
-        failure = usage_failure(missing);
-        return std::nullopt;
-    }
-    auto s = env.prompter.ask(prompt);
-    if (!s || s->empty()) {
-        failure = usage_failure(t(lang, "入力が中断されました。", "Input was cancelled."));
-        return std::nullopt;
-    }
-    return s;
 }
 
 ApiResult<CertificateSession> pass_otp(RenewEnvironment& env, Lang lang, const RenewOptions& o,
@@ -137,7 +89,7 @@ int run_renew(const RenewOptions& o, RenewEnvironment& env) {
     std::optional<SecretString> p12_password;
     if (o.p12) {
         p12_password = obtain_secret(
-            env, lang, o.p12_password_file, t(lang, "PKCS#12ファイルのパスワード: ", "PKCS#12 password: "),
+            env.prompter, lang, o.p12_password_file, t(lang, "PKCS#12ファイルのパスワード: ", "PKCS#12 password: "),
             t(lang, "PKCS#12ファイルのパスワードが指定されていません。--p12-password-file を指定してください。",
               "No PKCS#12 password: give --p12-password-file."),
             failure);
@@ -178,7 +130,7 @@ int run_renew(const RenewOptions& o, RenewEnvironment& env) {
     if (!key_der.ok()) return report(env, lang, local_failure(key_der.error(), lang));
 
     std::optional<SecretString> pin = obtain_secret(
-        env, lang, o.pin_file, t(lang, "ログイン暗証番号: ", "Login PIN: "),
+        env.prompter, lang, o.pin_file, t(lang, "ログイン暗証番号: ", "Login PIN: "),
         t(lang, "ログイン暗証番号が指定されていません。--pin-file を指定するか、端末から実行してください。",
           "No login PIN: give --pin-file or run on a terminal."),
         failure);
