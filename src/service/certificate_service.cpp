@@ -1,5 +1,6 @@
 #include "service/certificate_service.h"
 
+#include "service/admin_support.h"
 #include "service/unit_of_work.h"
 #include "service/usage.h"
 
@@ -36,32 +37,8 @@ Result<std::string> unused_serial(Transaction& tx, Random& random) {
     return make_error(ErrorCode::internal_error, "no unused serial after several attempts");
 }
 
-// Applies a transition: revokes what it orders, saves the slot, appends the record.
-Status apply(Transaction& tx, const PersonKey& person, const Transition& t, TimePoint now,
-             const UsageRecord& record) {
-    if (t.revoke) {
-        KAKUIN_TRY_STATUS(tx.mark_certificate_revoked(t.revoke->serial_hex, now, t.revoke->reason));
-        // A revoked certificate ends the holder's sessions at once (also on the other nodes: the
-        // sessions live in the store), not only at the next certificate logon.
-        KAKUIN_TRY(int ended, tx.delete_sessions_of(person, std::string()));
-        (void)ended;
-    }
-    KAKUIN_TRY_STATUS(tx.save_slot(person, t.slot));
-    KAKUIN_TRY_STATUS(tx.append_history(record));
-    return {};
-}
-
 std::string issue_detail(const CertificateSlot& s) {
     return "issue " + format_issue_number(s.issue_number);
-}
-
-std::string revoked_detail(const Transition& t) {
-    std::string d = issue_detail(t.slot);
-    if (t.revoke) {
-        d += ", revoked serial " + t.revoke->serial_hex + " (" +
-             std::string(crl_reason_name(t.revoke->reason)) + ")";
-    }
-    return d;
 }
 
 }  // namespace
@@ -102,7 +79,7 @@ Result<CertificateSlot> CertificateService::register_issuance(const Actor& actor
         store_, TxMode::write, [&](Transaction& tx) -> Result<CertificateSlot> {
             KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
             KAKUIN_TRY(Transition t, kakuin::register_issuance(current, policy_.certificate, now));
-            KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+            KAKUIN_TRY_STATUS(apply_slot_transition(tx, person, t, now,
                                     usage(actor, person, history_kind::certificate_registered,
                                           now, issue_detail(t.slot))));
             return t.slot;
@@ -119,7 +96,7 @@ Result<CertificateSlot> CertificateService::revoke(const Actor& actor, const Per
             std::string detail = issue_detail(t.slot) + (t.revoke ? ", serial " + t.revoke->serial_hex
                                                                   : std::string(", registration cancelled"));
             detail += " (" + std::string(crl_reason_name(reason)) + ")";
-            KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+            KAKUIN_TRY_STATUS(apply_slot_transition(tx, person, t, now,
                                     usage(actor, person, history_kind::certificate_revoked, now,
                                           std::move(detail))));
             return t.slot;
@@ -133,9 +110,9 @@ Result<CertificateSlot> CertificateService::reissue(const Actor& actor, const Pe
         store_, TxMode::write, [&](Transaction& tx) -> Result<CertificateSlot> {
             KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
             KAKUIN_TRY(Transition t, kakuin::reissue(current, policy_.certificate, now, reason));
-            KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+            KAKUIN_TRY_STATUS(apply_slot_transition(tx, person, t, now,
                                     usage(actor, person, history_kind::certificate_reissued, now,
-                                          revoked_detail(t))));
+                                          transition_detail(t))));
             return t.slot;
         });
 }
@@ -222,7 +199,7 @@ Result<IssuedBundle> CertificateService::issue_in(Transaction& tx, const Actor& 
 
     std::string detail = issue_detail(t.slot) + ", serial " + cert.serial_hex;
     if (t.revoke) detail += ", replaces " + t.revoke->serial_hex;
-    KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+    KAKUIN_TRY_STATUS(apply_slot_transition(tx, person, t, now,
                             usage(actor, person,
                                   kind == Kind::acquire ? history_kind::certificate_issued
                                                         : history_kind::certificate_renewed,
@@ -246,7 +223,7 @@ Result<CertificateSlot> CertificateService::record_use_in(Transaction& tx, const
     KAKUIN_TRY(Transition t, mark_used(current, serial_hex, now));
     if (current.first_used_at) return t.slot;  // only the first use is recorded
     KAKUIN_TRY_STATUS(tx.mark_certificate_first_used(serial_hex, now));
-    KAKUIN_TRY_STATUS(apply(tx, person, t, now,
+    KAKUIN_TRY_STATUS(apply_slot_transition(tx, person, t, now,
                             usage(actor, person, history_kind::certificate_first_used, now,
                                   "serial " + serial_hex)));
     return t.slot;
@@ -258,7 +235,7 @@ Result<int> CertificateService::expire_due(int limit) {
         KAKUIN_TRY(auto due, tx.list_slots_due_for_expiry(now, limit));
         for (const store::DueSlot& d : due) {
             KAKUIN_TRY(Transition t, expire(d.slot, now));
-            KAKUIN_TRY_STATUS(apply(tx, d.person, t, now,
+            KAKUIN_TRY_STATUS(apply_slot_transition(tx, d.person, t, now,
                                     usage(Actor::system(), d.person, history_kind::certificate_expired,
                                           now, issue_detail(t.slot) + ", serial " + t.slot.serial_hex)));
         }
