@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "./i18n";
+import { checkOtp } from "./validate";
 import { SoftKeyboard, useSoftKeyboardEnabled } from "./softkeyboard";
 
 export function Field(props: {
@@ -67,4 +68,39 @@ export function SecretField(props: {
 
 export function Alert(props: { kind?: "error" | "info"; children: ComponentChildren }) {
   return <div class={"alert " + (props.kind ?? "error")} role={props.kind === "info" ? "status" : "alert"}>{props.children}</div>;
+}
+
+// The one-time-password step of a logon (customer and bank screens): checked beside the field
+// before sending; a refused code is cleared and `placeError` puts the server's message beside
+// the field or above the form.
+export function OtpForm(props: {
+  send: (otp: string) => Promise<void>;
+  placeError: (e: unknown, field: (m: string) => void, form: (m: string) => void) => void;
+  buttonId?: string;
+}) {
+  const [otp, setOtp] = useState("");
+  const [err, setErr] = useState<string | null>(null);
+  const [formErr, setFormErr] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    const e = checkOtp(otp);
+    setErr(e); setFormErr(null);
+    if (e) return;
+    setBusy(true);
+    try {
+      await props.send(otp);
+    } catch (x) {
+      setOtp("");
+      props.placeError(x, setErr, setFormErr);
+    } finally { setBusy(false); }
+  };
+  return (
+    <form class="form" onSubmit={submit} noValidate>
+      {formErr && <Alert>{formErr}</Alert>}
+      <p>{t("otpNote")}</p>
+      <SecretField id="otp" label={t("otp")} value={otp} onInput={setOtp} error={err} digitsOnly maxLength={6} required autoFocus />
+      <div class="buttons"><button type="submit" class="primary" id={props.buttonId} disabled={busy}>{t("next")}</button></div>
+    </form>
+  );
 }

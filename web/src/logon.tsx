@@ -2,12 +2,12 @@
 // ワンタイムパスワード step and 電子証明書取得 (the kakuin-cert command).
 import { useState } from "preact/hooks";
 import { ApiError, api, type Session } from "./api";
-import { Alert, SecretField, TextField } from "./fields";
+import { Alert, OtpForm, SecretField, TextField } from "./fields";
 import { t } from "./i18n";
 import { Layout } from "./layout";
 import { useValue } from "./signalish";
 import { bank, flash, go, renewalFinished, setRenewalSkipped, setSession } from "./state";
-import { checkContractId, checkOtp, checkPin, checkUserId } from "./validate";
+import { checkContractId, checkPin, checkUserId } from "./validate";
 
 type Role = "admin" | "user";
 
@@ -155,31 +155,10 @@ export function LogonScreen(props: { role: Role; cert: boolean }) {
 }
 
 export function OtpScreen() {
-  const [otp, setOtp] = useState("");
-  const [err, setErr] = useState<string | null>(null);
-  const [formErr, setFormErr] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    const e = checkOtp(otp);
-    setErr(e); setFormErr(null);
-    if (e) return;
-    setBusy(true);
-    try {
-      afterLogin(await api<Session>("POST", "/api/v1/sessions/current/otp", { otp }));
-    } catch (x) {
-      setOtp("");
-      placeError(x, setErr, setFormErr);
-    } finally { setBusy(false); }
-  };
   return (
     <Layout title={t("otp")}>
-      <form class="form" onSubmit={submit} noValidate>
-        {formErr && <Alert>{formErr}</Alert>}
-        <p>{t("otpNote")}</p>
-        <SecretField id="otp" label={t("otp")} value={otp} onInput={setOtp} error={err} digitsOnly maxLength={6} required autoFocus />
-        <div class="buttons"><button type="submit" class="primary" disabled={busy}>{t("next")}</button></div>
-      </form>
+      <OtpForm placeError={placeError}
+        send={async (otp) => afterLogin(await api<Session>("POST", "/api/v1/sessions/current/otp", { otp }))} />
     </Layout>
   );
 }

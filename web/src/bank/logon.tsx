@@ -1,9 +1,8 @@
 // 行員ログオン: staff ID and PIN (software keyboard), then the one-time password.
 import { useState } from "preact/hooks";
-import { Alert, SecretField, TextField } from "../fields";
+import { Alert, OtpForm, SecretField, TextField } from "../fields";
 import { t } from "../i18n";
 import { useValue } from "../signalish";
-import { checkOtp } from "../validate";
 import { BankError, bankApi, errorText, type StaffSession } from "./api";
 import { BankLayout } from "./layout";
 import { flash, go, setStaff } from "./state";
@@ -55,33 +54,12 @@ export function StaffLogon() {
 }
 
 export function StaffOtp() {
-  const [otp, setOtp] = useState("");
-  const [err, setErr] = useState<string | null>(null);
-  const [formErr, setFormErr] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    const e = checkOtp(otp);
-    setErr(e); setFormErr(null);
-    if (e) return;
-    setBusy(true);
-    try {
-      const s = await bankApi<StaffSession>("POST", "/sessions/current/otp", { otp });
-      setStaff(s);
-      go("/contracts");
-    } catch (x) {
-      setOtp("");
-      place(x, setErr, setFormErr);
-    } finally { setBusy(false); }
-  };
   return (
     <BankLayout title={t("otp")}>
-      <form class="form" onSubmit={submit} noValidate>
-        {formErr && <Alert>{formErr}</Alert>}
-        <p>{t("otpNote")}</p>
-        <SecretField id="otp" label={t("otp")} value={otp} onInput={setOtp} error={err} digitsOnly maxLength={6} required autoFocus />
-        <div class="buttons"><button type="submit" class="primary" id="staff-otp" disabled={busy}>{t("next")}</button></div>
-      </form>
+      <OtpForm placeError={place} buttonId="staff-otp" send={async (otp) => {
+        setStaff(await bankApi<StaffSession>("POST", "/sessions/current/otp", { otp }));
+        go("/contracts");
+      }} />
     </BankLayout>
   );
 }
