@@ -1,4 +1,4 @@
-// `kakuin serve --data DIR`: the three listeners of ARCHITECTURE.md over one router.
+// `kakuin serve --data DIR`: the three listeners of ARCHITECTURE.md and the bank's back-office listener over one router, plus the expiry reminder loop.
 #include <pthread.h>
 #include <sys/resource.h>
 #include <signal.h>
