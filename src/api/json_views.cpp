@@ -35,29 +35,39 @@ json::object session_json(const service::SessionInfo& s) {
     return o;
 }
 
-json::object certificate_json(const service::CertificateSummary& c) {
-    json::object o(7);  // capacity reserved: no rehash while filling
+namespace {
+// As time_or_null, allocated in the object's own storage.
+void set_time_or_null(json::object& o, std::string_view key, const std::optional<TimePoint>& t) {
+    if (t)
+        o[key] = format_iso8601(*t);
+    else
+        o[key] = nullptr;
+}
+}  // namespace
+
+json::object certificate_json(const service::CertificateSummary& c, json::storage_ptr sp) {
+    json::object o(7, std::move(sp));  // capacity reserved: no rehash while filling
     if (c.issue_number_text.empty())
         o["issue_number"] = nullptr;
     else
         o["issue_number"] = c.issue_number_text;
     o["status"] = c.status_name.empty() ? std::string(slot_status_name(c.status)) : c.status_name;
     o["marked"] = c.marked;
-    o["registered_at"] = time_or_null(c.registered_at);
+    set_time_or_null(o, "registered_at", c.registered_at);
     if (c.serial_hex.empty())
         o["serial"] = nullptr;
     else
         o["serial"] = c.serial_hex;
-    o["not_after"] = time_or_null(c.not_after);
-    o["acquisition_deadline"] = time_or_null(c.acquisition_deadline);
+    set_time_or_null(o, "not_after", c.not_after);
+    set_time_or_null(o, "acquisition_deadline", c.acquisition_deadline);
     return o;
 }
 
-json::object permissions_json(const Permissions& p) {
-    json::object o(kBusinessServiceCount);  // capacity reserved: no rehash while filling
+json::object permissions_json(const Permissions& p, json::storage_ptr sp) {
+    json::object o(kBusinessServiceCount, sp);  // capacity reserved: no rehash while filling
     for (std::size_t i = 0; i < kBusinessServiceCount; ++i) {
         const auto s = static_cast<BusinessService>(i);
-        json::object e(3);
+        json::object e(3, sp);
         e["allowed"] = p[s].allowed;
         e["per_transaction"] = p[s].per_transaction;
         e["per_day"] = p[s].per_day;
@@ -81,8 +91,8 @@ const char* token_name(service::TokenKind k) {
     return "none";
 }
 
-json::object states_json(const service::PersonStates& s) {
-    json::object o(4);  // capacity reserved: no rehash while filling
+json::object states_json(const service::PersonStates& s, json::storage_ptr sp = {}) {
+    json::object o(4, std::move(sp));  // capacity reserved: no rehash while filling
     o["accident"] = s.accident;
     o["suspended"] = s.suspended;
     o["otp_locked"] = s.otp_locked;
@@ -92,16 +102,17 @@ json::object states_json(const service::PersonStates& s) {
 
 }  // namespace
 
-json::object user_summary_json(const service::UserSummary& u) {
-    json::object o(8);  // capacity reserved: no rehash while filling
+json::object user_summary_json(const service::UserSummary& u, json::storage_ptr sp) {
+    json::object o(8, sp);  // capacity reserved: no rehash while filling
     o["user_id"] = u.user_id;
     o["name_kana"] = u.name_kana;
     o["name_kanji"] = u.name_kanji;
-    o["authority"] = std::string(authority_name(u.authority));
-    o["states"] = states_json(u.states);
-    o["permissions"] = permissions_json(u.permissions);
+    o["authority"] = authority_name(u.authority);
+    // Same storage: the nested objects are moved in, not copied.
+    o["states"] = states_json(u.states, sp);
+    o["permissions"] = permissions_json(u.permissions, sp);
     o["permissions_summary"] = u.permissions_summary;
-    o["certificate"] = certificate_json(u.certificate);
+    o["certificate"] = certificate_json(u.certificate, sp);
     return o;
 }
 

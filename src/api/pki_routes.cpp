@@ -46,7 +46,7 @@ std::optional<std::string> OcspCache::find(std::string_view request_der,
         }
         return std::nullopt;
     }
-    auto it = entries_.find(std::string(request_der));
+    auto it = entries_.find(request_der);
     if (it == entries_.end()) return std::nullopt;
     const TimePoint now = clock_.now();
     // A clock moved backwards (tests) also counts as too old.

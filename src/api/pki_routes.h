@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -69,7 +70,12 @@ class OcspCache {
     std::size_t max_entries_;
     std::mutex mu_;
     std::uint64_t generation_ = 0;
-    std::unordered_map<std::string, Entry> entries_;
+    // Looked up by string_view: a hit costs no key allocation.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+    };
+    std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
 };
 
 // Registers /crl, /ocsp and /ocsp/{request...} on the "http" listener only.

@@ -1,7 +1,9 @@
 #include "api/user_routes.h"
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "api/json_body.h"
 #include "api/json_views.h"
@@ -67,12 +69,16 @@ Response list_users(ApiServices& s, const Request& request) {
     return with_session(s, request, Access::read, [&](const service::SessionInfo& me) {
         auto users = s.users.list_users(me);
         if (!users) return problem(users.error(), request);
-        json::array list;
+        // The whole document in one arena (about 1.5 KiB of nodes per user), serialized
+        // straight from it: no allocation per object or string, no copy of the tree.
+        json::monotonic_resource arena(users->size() * 2048 + 1024);
+        json::storage_ptr sp(&arena);
+        json::array list(sp);
         list.reserve(users->size());
-        for (const auto& u : *users) list.push_back(user_summary_json(u));
-        json::object o;
+        for (const auto& u : *users) list.push_back(user_summary_json(u, sp));
+        json::object o(1, sp);
         o["users"] = std::move(list);
-        return json_response(o);
+        return Response::json_text(json::serialize(o));
     });
 }
 

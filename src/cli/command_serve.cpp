@@ -1,5 +1,6 @@
 // `kakuin serve --data DIR`: the three listeners of ARCHITECTURE.md and the bank's back-office listener over one router, plus the expiry reminder loop.
 #include <pthread.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <signal.h>
 
@@ -19,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/files.h"
+#include "cli/log_writer.h"
 #include "cli/reminder_runner.h"
 #include "cli/store_open.h"
 #include "cli/web_dir.h"
@@ -38,9 +40,36 @@ namespace {
 
 constexpr std::size_t kMaxPemFileBytes = 64 * 1024;
 
+// Every line of `kakuin serve` goes through one writer, so that they stay in order. Request
+// lines are gathered (64 KiB or 1 s, as nginx's `access_log ... buffer=64k`); the writer
+// thread is woken at once for any other server line; the main thread's own lines (listening,
+// stopping, stopped) are written before log_line returns, for whoever waits on them. The
+// static is destroyed after serve() returns and the server threads are joined: it writes
+// what is left. There is no fatal-signal handler: a crash loses at most the last second of
+// request lines.
+LogWriter& serve_log() {
+    static LogWriter writer(LogWriter::Options{}, fd_log_sink(STDERR_FILENO));
+    return writer;
+}
+
 void log_line(const std::string& line) {
-    std::fprintf(stderr, "%s\n", line.c_str());
-    std::fflush(stderr);
+    serve_log().append(line);
+    serve_log().flush();
+}
+
+std::string mask_enrollment_ids(std::string_view line);
+
+// The server's own lines, from its threads: never waits for the disk.
+void log_server_line(std::string_view line) {
+    std::string masked;
+    if (line.find("/api/v1/enrollments/") != std::string_view::npos) {
+        masked = mask_enrollment_ids(line);
+        line = masked;
+    }
+    if (line.starts_with("event=request "))
+        serve_log().append(line);
+    else
+        serve_log().append_soon(line);
 }
 
 // Open files beyond the connections: the store, logs, the CA files, accept() headroom.
@@ -242,7 +271,7 @@ Status serve(const ServeOptions& o) {
             {l.name, l.address, static_cast<std::uint16_t>(l.port), mode});
     }
     KAKUIN_TRY(server_config.tls, tls_material(rt->config, *rt->ca));
-    server_config.log = [](std::string_view line) { log_line(mask_enrollment_ids(line)); };
+    server_config.log = log_server_line;
     // Handlers block on Argon2 (tens of ms) and the store: more threads than cores.
     server_config.threads =
         static_cast<int>(std::clamp(2u * std::thread::hardware_concurrency(), 4u, 16u));

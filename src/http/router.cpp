@@ -1,5 +1,8 @@
 #include "http/router.h"
 
+#include <boost/container/small_vector.hpp>
+
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -26,7 +29,7 @@ void Router::add(std::string method, std::string_view pattern, Handler handler,
                  RouteOptions options) {
     if (pattern.empty() || pattern.front() != '/')
         throw std::invalid_argument("route must start with /");
-    Route route{std::move(method), {}, std::move(handler), options};
+    Route route{std::move(method), {}, std::move(handler), options, {}};
     auto parts = split_path(pattern);
     for (std::size_t i = 0; i < parts.size(); ++i) {
         auto part = parts[i];
@@ -46,38 +49,52 @@ void Router::add(std::string method, std::string_view pattern, Handler handler,
             route.segments.push_back({Segment::Kind::literal, std::string(part)});
         }
     }
+    for (const auto& segment : route.segments) {
+        if (segment.kind != Segment::Kind::rest)
+            route.rank.push_back(segment.kind == Segment::Kind::literal ? 2 : 1);
+    }
+    const bool has_rest =
+        !route.segments.empty() && route.segments.back().kind == Segment::Kind::rest;
+    route.rank.push_back(has_rest ? 0 : 1);
     routes_.push_back(std::move(route));
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
     RouteMatch result;
-    auto raw = split_path(path);
-    std::vector<std::string> decoded(raw.size());
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (!percent_decode(raw[i], decoded[i], false)) return result;  // not_found
+    if (path.empty() || path.front() != '/') return result;  // not_found
+    // The path's segments as views; only a segment with a %-escape is decoded into its own
+    // string (rare), so a request costs no allocation here for the usual path.
+    boost::container::small_vector<std::string_view, 8> segments;
+    boost::container::small_vector<std::string, 2> decoded;
+    const bool escaped = path.find('%') != std::string_view::npos;
+    if (escaped) decoded.reserve(static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')));
+    for (std::string_view rest = path.substr(1);;) {
+        const auto slash = rest.find('/');
+        const std::string_view raw = rest.substr(0, slash);
+        if (escaped && raw.find('%') != std::string_view::npos) {
+            decoded.emplace_back();  // capacity reserved above: earlier views stay valid
+            if (!percent_decode(raw, decoded.back(), false)) return result;  // not_found
+            segments.push_back(decoded.back());
+        } else {
+            segments.push_back(raw);
+        }
+        if (slash == std::string_view::npos) break;
+        rest.remove_prefix(slash + 1);
     }
 
     const Route* best = nullptr;
-    std::vector<int> best_rank;
     std::string allow;
     for (const auto& route : routes_) {
         const auto& segs = route.segments;
         const bool has_rest = !segs.empty() && segs.back().kind == Segment::Kind::rest;
         const std::size_t fixed = has_rest ? segs.size() - 1 : segs.size();
-        if (has_rest ? decoded.size() < fixed : decoded.size() != fixed) continue;
-        std::vector<int> rank;
+        if (has_rest ? segments.size() < fixed : segments.size() != fixed) continue;
         bool ok = true;
         for (std::size_t i = 0; i < fixed && ok; ++i) {
-            if (segs[i].kind == Segment::Kind::literal) {
-                ok = segs[i].text == decoded[i];
-                rank.push_back(2);
-            } else {
-                ok = !decoded[i].empty();
-                rank.push_back(1);
-            }
+            ok = segs[i].kind == Segment::Kind::literal ? segs[i].text == segments[i]
+                                                         : !segments[i].empty();
         }
         if (!ok) continue;
-        rank.push_back(has_rest ? 0 : 1);
 
         const bool method_ok =
             route.method == method || (method == "HEAD" && route.method == "GET");
@@ -89,10 +106,9 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
             continue;
         }
         // An exact HEAD route beats the GET fallback at the same rank.
-        if (best == nullptr || rank > best_rank ||
-            (rank == best_rank && route.method == method && best->method != method)) {
+        if (best == nullptr || route.rank > best->rank ||
+            (route.rank == best->rank && route.method == method && best->method != method)) {
             best = &route;
-            best_rank = std::move(rank);
         }
     }
     if (best == nullptr) {
@@ -108,12 +124,12 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     const auto& segs = best->segments;
     for (std::size_t i = 0; i < segs.size(); ++i) {
         if (segs[i].kind == Segment::Kind::param) {
-            result.params.emplace(segs[i].text, decoded[i]);
+            result.params.emplace(segs[i].text, segments[i]);
         } else if (segs[i].kind == Segment::Kind::rest) {
             std::string rest;
-            for (std::size_t j = i; j < decoded.size(); ++j) {
+            for (std::size_t j = i; j < segments.size(); ++j) {
                 if (j > i) rest += '/';
-                rest += decoded[j];
+                rest += segments[j];
             }
             result.params.emplace(segs[i].text, std::move(rest));
         }
@@ -122,12 +138,12 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
 }
 
 Response Router::dispatch(Request& request, RouteMatch match) const {
-    const Lang lang = preferred_lang(request);
+    // The language only matters for an error: not looked up for every request.
     switch (match.kind) {
         case RouteMatch::Kind::not_found:
-            return Response::problem(ErrorCode::not_found, lang);
+            return Response::problem(ErrorCode::not_found, preferred_lang(request));
         case RouteMatch::Kind::method_not_allowed: {
-            auto r = Response::problem(ErrorCode::method_not_allowed, lang);
+            auto r = Response::problem(ErrorCode::method_not_allowed, preferred_lang(request));
             r.headers.set("Allow", match.allow);
             return r;
         }
@@ -138,7 +154,7 @@ Response Router::dispatch(Request& request, RouteMatch match) const {
     try {
         return (*match.handler)(request);
     } catch (const std::exception&) {
-        return Response::problem(ErrorCode::internal_error, lang);
+        return Response::problem(ErrorCode::internal_error, preferred_lang(request));
     }
 }
 

@@ -67,6 +67,9 @@ class Router {
         std::vector<Segment> segments;
         Handler handler;
         RouteOptions options;
+        // How specific the pattern is, compared lexicographically: 2 per literal segment, 1 per
+        // parameter, then 1 without / 0 with a rest parameter. Depends only on the pattern.
+        std::vector<int> rank;
     };
     std::vector<Route> routes_;
 };
