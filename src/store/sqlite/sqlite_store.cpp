@@ -2,6 +2,7 @@
 
 #include "store/migrations.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/group_commit.h"
 #include "store/sqlite/sqlite_transaction.h"
 
 namespace kakuin::store::sqlite {
@@ -25,7 +26,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     return store;
 }
 
-SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {}
+SqliteStore::SqliteStore(std::string path)
+    : path_(std::move(path)), writer_(std::make_unique<GroupCommit>(path_)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -48,9 +50,21 @@ void SqliteStore::release(std::unique_ptr<Connection> conn) {
 }
 
 Result<std::unique_ptr<Transaction>> SqliteStore::begin(TxMode mode) {
+    if (mode == TxMode::write) {
+        KAKUIN_TRY(Connection * conn, writer_->enter());
+        return std::unique_ptr<Transaction>(new SqliteTransaction(*writer_, *conn));
+    }
     KAKUIN_TRY(auto conn, acquire());
-    KAKUIN_TRY_STATUS(conn->exec("begin", mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN"));
+    KAKUIN_TRY_STATUS(conn->exec("begin", "BEGIN"));
     return std::unique_ptr<Transaction>(new SqliteTransaction(*this, std::move(conn)));
+}
+
+int SqliteStore::writers_queued() const { return writer_->queued(); }
+
+std::uint64_t SqliteStore::durable_commits() const { return writer_->durable_commits(); }
+
+void SqliteStore::set_commit_veto_for_testing(std::function<bool()> veto) {
+    writer_->set_commit_veto_for_testing(std::move(veto));
 }
 
 // Each pending migration runs in its own write transaction with its schema_version row, so a

@@ -1,11 +1,15 @@
 // The embedded store: one SQLite database file (WAL, synchronous=FULL, foreign keys on).
 //
-// Threading: thread-safe. Each transaction takes a connection of its own from a small pool
-// (opened on demand, kept when idle), so threads never share a connection. Writers begin with
-// BEGIN IMMEDIATE and therefore queue on SQLite's write lock (busy timeout kBusyTimeoutMs)
-// instead of deadlocking on a lock upgrade; readers see a WAL snapshot and do not wait.
+// Threading: thread-safe. Each read transaction takes a connection of its own from a small pool
+// (opened on demand, kept when idle) and sees a WAL snapshot without waiting. Write
+// transactions take turns on one writer connection and share durable COMMITs (group_commit.h):
+// they queue in this process (at most kBusyTimeoutMs) and, against other processes, on SQLite's
+// write lock (BEGIN IMMEDIATE, busy timeout kBusyTimeoutMs) instead of deadlocking on a lock
+// upgrade.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +21,7 @@
 namespace kakuin::store::sqlite {
 
 class Connection;
+class GroupCommit;
 
 class SqliteStore final : public Store {
 public:
@@ -26,6 +31,14 @@ public:
 
     // REQUIRES: the store outlives every transaction it began.
     Result<std::unique_ptr<Transaction>> begin(TxMode mode) override;
+
+    // Tests only: see GroupCommit::set_commit_veto_for_testing.
+    void set_commit_veto_for_testing(std::function<bool()> veto);
+    // Writers of this store waiting for the writer connection now (tests).
+    int writers_queued() const;
+    // Durable COMMITs of this store's write transactions so far; several transactions share one
+    // under concurrency (group commit).
+    std::uint64_t durable_commits() const;
 
     // The highest migration applied.
     Result<int> schema_version();
@@ -41,6 +54,7 @@ private:
     std::string path_;
     std::mutex mu_;
     std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+    std::unique_ptr<GroupCommit> writer_;
 };
 
 }  // namespace kakuin::store::sqlite

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/group_commit.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace kakuin::store::sqlite {
@@ -227,15 +228,26 @@ std::string person_text(const PersonKey& k) {
 }  // namespace
 
 SqliteTransaction::SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> conn)
-    : store_(store), conn_(std::move(conn)) {}
+    : store_(&store), owned_(std::move(conn)), conn_(owned_.get()) {}
+
+SqliteTransaction::SqliteTransaction(GroupCommit& writer, Connection& conn)
+    : writer_(&writer), conn_(&conn) {}
 
 SqliteTransaction::~SqliteTransaction() {
+    if (writer_) {
+        if (!finished_) writer_->rollback();
+        return;
+    }
     if (!finished_) (void)conn_->exec("rollback", "ROLLBACK");
-    store_.release(std::move(conn_));  // dropped if the rollback failed
+    store_->release(std::move(owned_));  // dropped if the rollback failed
 }
 
 Status SqliteTransaction::commit() {
     if (finished_) return make_error(ErrorCode::internal_error, "transaction already finished");
+    if (writer_) {
+        finished_ = true;  // the writer connection is handed on whatever the outcome
+        return writer_->commit();
+    }
     KAKUIN_TRY_STATUS(conn_->exec("commit", "COMMIT"));
     finished_ = true;
     return {};

@@ -1,4 +1,6 @@
-// A SQLite transaction: owns one pooled connection for its lifetime. Internal to the store.
+// A SQLite transaction. Internal to the store. A read transaction owns one pooled connection
+// for its lifetime; a write transaction holds the store's writer connection (group_commit.h)
+// from begin to commit or rollback.
 #pragma once
 
 #include <memory>
@@ -8,13 +10,16 @@
 namespace kakuin::store::sqlite {
 
 class Connection;
+class GroupCommit;
 class SqliteStore;
 
 class SqliteTransaction final : public Transaction {
 public:
-    // REQUIRES: `conn` has begun a transaction.
+    // Read: REQUIRES `conn` has begun a transaction.
     SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> conn);
-    // Rolls back unless commit() succeeded, then returns the connection to the pool.
+    // Write: REQUIRES `writer.enter()` returned `conn`.
+    SqliteTransaction(GroupCommit& writer, Connection& conn);
+    // Rolls back unless commit() ran, then returns the connection (pool or writer).
     ~SqliteTransaction() override;
 
     Status commit() override;
@@ -114,8 +119,10 @@ public:
 private:
     Status expect_changed(std::string_view what);
 
-    SqliteStore& store_;
-    std::unique_ptr<Connection> conn_;
+    SqliteStore* store_ = nullptr;    // read: the pool to hand conn_ back to
+    GroupCommit* writer_ = nullptr;   // write
+    std::unique_ptr<Connection> owned_;  // read: the pooled connection
+    Connection* conn_;
     bool finished_ = false;
 };
 

@@ -1,0 +1,196 @@
+#include "store/sqlite/group_commit.h"
+
+#include "store/sqlite/connection.h"
+
+namespace kakuin::store::sqlite {
+
+// Members released into the open outer transaction, waiting for its COMMIT.
+struct GroupCommit::Group {
+    Clock::time_point opened;
+    int members = 0;
+    bool committing = false;  // the COMMIT runs: members wait for it whatever their deadline
+    bool poisoned = false;    // a member gave up: roll the group back instead of committing
+    bool done = false;
+    Status result;
+};
+
+namespace {
+constexpr std::chrono::milliseconds kWait{kBusyTimeoutMs};
+
+int commit_hook(void* arg) {
+    const auto* veto = static_cast<const std::function<bool()>*>(arg);
+    return *veto && (*veto)() ? 1 : 0;  // non-zero turns the COMMIT into a ROLLBACK
+}
+}  // namespace
+
+GroupCommit::GroupCommit(std::string path) : path_(std::move(path)) {}
+
+GroupCommit::~GroupCommit() {
+    if (conn_ && outer_open_) (void)exec("rollback", "ROLLBACK");
+}
+
+void GroupCommit::set_commit_veto_for_testing(std::function<bool()> veto) {
+    std::lock_guard lock(mu_);
+    veto_ = std::move(veto);
+}
+
+int GroupCommit::queued() const {
+    std::lock_guard lock(mu_);
+    return queued_;
+}
+
+std::uint64_t GroupCommit::durable_commits() const {
+    std::lock_guard lock(mu_);
+    return commits_;
+}
+
+Status GroupCommit::exec(const char* what, const char* sql) { return conn_->exec(what, sql); }
+
+Result<Connection*> GroupCommit::enter() {
+    std::unique_lock lock(mu_);
+    ++queued_;
+    const bool free = gate_cv_.wait_for(lock, kWait, [this] { return !held_; });
+    --queued_;
+    if (!free) {
+        return make_error(ErrorCode::storage_failure,
+                          "begin: the database is busy (another writer held it too long)");
+    }
+    held_ = true;
+    lock.unlock();
+
+    auto give_up = [&](Error e) -> Result<Connection*> {
+        lock.lock();
+        (void)leave(lock);
+        return e;
+    };
+    if (!conn_) {
+        auto c = Connection::open(path_);
+        if (!c.ok()) return give_up(c.take_error());
+        conn_ = std::move(c).value();
+        sqlite3_commit_hook(conn_->db(), commit_hook, &veto_);
+    }
+    if (outer_open_ && sqlite3_get_autocommit(conn_->db())) {
+        lock.lock();
+        outer_lost(lock, make_error(ErrorCode::storage_failure,
+                                    "commit: the group's transaction was rolled back by SQLite"));
+        lock.unlock();
+    }
+    if (!outer_open_) {
+        if (Status s = exec("begin", "BEGIN IMMEDIATE"); !s.ok()) return give_up(s.take_error());
+        outer_open_ = true;
+    }
+    if (Status s = exec("savepoint", "SAVEPOINT w"); !s.ok()) return give_up(s.take_error());
+    return conn_.get();
+}
+
+Status GroupCommit::commit() {
+    if (Status released = exec("commit", "RELEASE w"); !released.ok()) {
+        rollback();
+        return released;
+    }
+    std::unique_lock lock(mu_);
+    if (sqlite3_get_autocommit(conn_->db())) {  // RELEASE cannot end the outer transaction
+        Error lost = make_error(ErrorCode::storage_failure,
+                                "commit: the group's transaction was rolled back by SQLite");
+        outer_lost(lock, lost);
+        (void)leave(lock);
+        return lost;
+    }
+    if (!group_) {
+        group_ = std::make_shared<Group>();
+        group_->opened = Clock::now();
+    }
+    std::shared_ptr<Group> g = group_;
+    ++g->members;
+    const bool wait = queued_ > 0 && g->members < kMaxGroupMembers &&
+                      Clock::now() - g->opened < kMaxGroupDelay && !g->poisoned;
+    if (!wait) return finish_group(lock);
+
+    // A queued writer takes the connection; the last of the group commits for everyone.
+    held_ = false;
+    gate_cv_.notify_one();
+    if (!done_cv_.wait_for(lock, kWait, [&] { return g->done || g->committing; })) {
+        g->poisoned = true;
+        return make_error(ErrorCode::storage_failure,
+                          "commit: the group's COMMIT did not come in time; nothing was written");
+    }
+    done_cv_.wait(lock, [&] { return g->done; });  // the COMMIT itself is bounded by the disk
+    return g->result;
+}
+
+void GroupCommit::rollback() {
+    Status s = exec("rollback", "ROLLBACK TO w");
+    if (s.ok()) s = exec("rollback", "RELEASE w");
+    std::unique_lock lock(mu_);
+    if (!s.ok() || sqlite3_get_autocommit(conn_->db())) {
+        // The savepoint could not be undone on its own (or SQLite already rolled back the outer
+        // transaction): the group's transaction cannot be trusted; end it without committing.
+        if (!sqlite3_get_autocommit(conn_->db())) (void)exec("rollback", "ROLLBACK");
+        outer_lost(lock, make_error(ErrorCode::storage_failure,
+                                    "commit: the group's transaction was rolled back (" +
+                                        (s.ok() ? std::string("by SQLite") : s.error().detail) + ")"));
+    }
+    (void)leave(lock);
+}
+
+Status GroupCommit::leave(std::unique_lock<std::mutex>& lock) {
+    if (queued_ > 0) {  // the next writer continues the outer transaction
+        held_ = false;
+        gate_cv_.notify_one();
+        return {};
+    }
+    if (group_) return finish_group(lock);
+    // Nobody waits and nothing was released: end the empty outer transaction, which holds
+    // SQLite's write lock against other processes and pins an old WAL snapshot.
+    lock.unlock();
+    if (outer_open_) {
+        (void)exec("rollback", "ROLLBACK");
+        outer_open_ = false;
+        if (!sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen next time
+    }
+    lock.lock();
+    held_ = false;
+    gate_cv_.notify_one();
+    return {};
+}
+
+Status GroupCommit::finish_group(std::unique_lock<std::mutex>& lock) {
+    std::shared_ptr<Group> g = std::move(group_);
+    group_.reset();
+    g->committing = true;
+    const bool poisoned = g->poisoned;
+    lock.unlock();
+
+    Status st;
+    if (poisoned) {
+        st = make_error(ErrorCode::storage_failure,
+                        "commit: another member of the group gave up waiting; nothing was written");
+    } else {
+        st = exec("commit", "COMMIT");
+    }
+    if (!sqlite3_get_autocommit(conn_->db())) (void)exec("rollback", "ROLLBACK");
+    outer_open_ = false;
+    if (!sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen next time
+
+    lock.lock();
+    if (st.ok()) ++commits_;
+    g->result = st;
+    g->done = true;
+    done_cv_.notify_all();
+    held_ = false;
+    gate_cv_.notify_one();
+    return st;
+}
+
+void GroupCommit::outer_lost(std::unique_lock<std::mutex>& lock, const Error& why) {
+    (void)lock;
+    outer_open_ = false;
+    if (!group_) return;
+    std::shared_ptr<Group> g = std::move(group_);
+    group_.reset();
+    g->result = why;
+    g->done = true;
+    done_cv_.notify_all();
+}
+
+}  // namespace kakuin::store::sqlite

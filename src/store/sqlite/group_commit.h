@@ -1,0 +1,94 @@
+// Group commit: the store's one writer connection, used by write transactions in turn, whose
+// durable COMMITs are shared. Internal to the SQLite store.
+//
+// A write transaction is a SAVEPOINT inside one outer transaction (BEGIN IMMEDIATE) that stays
+// open on the writer connection while writers follow each other. commit() RELEASEs the
+// savepoint and then either waits for the group's COMMIT (when another writer is queued behind
+// it, the group is small and young enough) or runs the COMMIT itself for everyone released so
+// far. So N concurrent writers pay one fsync (synchronous=FULL) instead of N, and still:
+// - commit() returns success only after a COMMIT covering the transaction was durable;
+// - a rollback is ROLLBACK TO its savepoint: a failed use case leaves nothing;
+// - a failed COMMIT fails every member of the group (nothing of it is in the database);
+// - other connections (readers, other processes: WAL) see only committed data.
+//
+// Bounds: a writer waits for the connection at most kBusyTimeoutMs. A group stops taking members
+// after kMaxGroupMembers or kMaxGroupDelay; a member waits for its COMMIT at most kBusyTimeoutMs:
+// if the writer holding the connection is stuck (say it waits for something the member's thread
+// holds), the member gives up with storage_failure and the whole group is rolled back instead of
+// committed, so that the refusal stays true.
+//
+// Thread-safe. The connection is used by one holder at a time (enter() .. commit()/rollback()).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/result.h"
+
+namespace kakuin::store::sqlite {
+
+class Connection;
+
+inline constexpr int kMaxGroupMembers = 64;
+inline constexpr std::chrono::milliseconds kMaxGroupDelay{5};
+
+class GroupCommit {
+public:
+    explicit GroupCommit(std::string path);
+    ~GroupCommit();
+    GroupCommit(const GroupCommit&) = delete;
+    GroupCommit& operator=(const GroupCommit&) = delete;
+
+    // Waits for the writer connection and opens a savepoint on it. On success the caller holds
+    // the connection and must end with exactly one of commit() or rollback().
+    Result<Connection*> enter();
+    // RELEASEs the savepoint and returns once a COMMIT covering it is durable, or with the error
+    // that rolled back the group. The connection is no longer held afterwards.
+    Status commit();
+    // ROLLBACK TO the savepoint; the connection is no longer held afterwards.
+    void rollback();
+
+    // Tests only: called before each COMMIT of a group; returning true turns it into a failure
+    // (a commit hook that vetoes), as an I/O error would.
+    void set_commit_veto_for_testing(std::function<bool()> veto);
+    // Writers waiting in enter() now (tests use it to set up a group).
+    int queued() const;
+    // Successful COMMITs so far (each covers one group); for tests and benchmarks.
+    std::uint64_t durable_commits() const;
+
+private:
+    struct Group;
+    using Clock = std::chrono::steady_clock;
+
+    // REQUIRES: held, `lock` owns mu_. Hands the connection to a queued writer, or, with nobody
+    // queued, ends the outer transaction (COMMIT for the members, ROLLBACK when empty).
+    // Returns the COMMIT's status when it ran one.
+    Status leave(std::unique_lock<std::mutex>& lock);
+    // REQUIRES: held, group_ set, `lock` owns mu_. COMMITs (or rolls back a poisoned group).
+    Status finish_group(std::unique_lock<std::mutex>& lock);
+    // REQUIRES: held. The outer transaction was rolled back by SQLite (I/O error): fail its group.
+    void outer_lost(std::unique_lock<std::mutex>& lock, const Error& why);
+    Status exec(const char* what, const char* sql);
+
+    const std::string path_;
+    std::function<bool()> veto_;
+
+    mutable std::mutex mu_;
+    std::condition_variable gate_cv_;  // the connection became free
+    std::condition_variable done_cv_;  // a group finished
+    bool held_ = false;                // guarded by mu_
+    int queued_ = 0;                   // writers waiting in enter(); guarded by mu_
+    std::shared_ptr<Group> group_;     // released members awaiting COMMIT; guarded by mu_
+    std::uint64_t commits_ = 0;        // guarded by mu_
+
+    // Touched only by the holder.
+    std::unique_ptr<Connection> conn_;
+    bool outer_open_ = false;  // BEGIN IMMEDIATE done, not yet ended
+};
+
+}  // namespace kakuin::store::sqlite
