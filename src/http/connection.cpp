@@ -3,8 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <optional>
@@ -13,6 +11,7 @@
 #include "http/server_internal.h"
 #include "http/tls_context.h"
 #include "http/transport.h"
+#include "http/transport_parser.h"
 #include "http/transport_response.h"
 
 namespace kakuin::http::detail {
@@ -50,7 +49,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
 
   private:
-    using Parser = bhttp::request_parser<bhttp::string_body>;
+    using Parser = RequestParser;
 
     static tcp::socket prepare(tcp::socket socket, std::string& remote) {
         error_code ec;
@@ -189,7 +188,8 @@ asio::awaitable<void> Connection::serve() {
         busy_ = true;
         const auto started = SteadyClock::now();
 
-        Parser parser;
+        Request request;
+        RequestParser parser(request);
         parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
         parser.body_limit(boost::none);  // the route's limit is set once the path is known
         transport_.expires_after(t.header);
@@ -206,16 +206,10 @@ asio::awaitable<void> Connection::serve() {
         }
         if (ec) co_return;
 
-        auto& msg = parser.get();
-        Request request;
-        request.method = std::string(msg.method_string());
-        request.target = std::string(msg.target());
         request.remote_address = remote_;
         request.listener = listener_.config.name;
         request.tls = listener_.tls != nullptr;
         request.client_certificate = peer_;
-        for (const auto& field : msg)
-            request.headers.add(std::string(field.name_string()), std::string(field.value()));
         if (!parse_target(request.target, request)) {
             co_await respond(Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
                              request.method, "-", started, false);
@@ -257,8 +251,7 @@ asio::awaitable<void> Connection::serve() {
             }
             if (ec) co_return;
         }
-        request.body = std::move(msg.body());
-        const bool keep_alive = msg.keep_alive();
+        const bool keep_alive = parser.keep_alive();
 
         // The handler runs here, on this connection's strand, on one of the pool's threads.
         Response response = state_.router.dispatch(request, std::move(match));
