@@ -7,6 +7,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <set>
 #include <thread>
 
@@ -23,11 +27,21 @@ namespace asio = boost::asio;
 
 namespace {
 
-awaitable<void> accept_loop(ServerState& state, ListenerState& listener) {
+// Accepts until the acceptor closes. On the shared pool each socket gets its own strand; on a
+// plain-HTTP loop (one thread) the loop's executor already runs one handler at a time.
+awaitable<void> accept_loop(ServerState& state, ListenerState& listener, bool own_loop) {
     for (;;) {
         boost::system::error_code ec;
-        tcp::socket socket = co_await listener.acceptor->async_accept(
-            asio::make_strand(state.ioc), asio::redirect_error(asio::use_awaitable, ec));
+        // Two statements: as a conditional expression with a co_await in each branch (g++ 12)
+        // every accepted socket was closed at once.
+        tcp::socket socket(listener.acceptor->get_executor());
+        if (own_loop) {
+            socket = co_await listener.acceptor->async_accept(
+                asio::redirect_error(asio::use_awaitable, ec));
+        } else {
+            socket = co_await listener.acceptor->async_accept(
+                asio::make_strand(state.ioc), asio::redirect_error(asio::use_awaitable, ec));
+        }
         if (ec == asio::error::operation_aborted || !listener.acceptor->is_open()) co_return;
         if (ec) {
             // E.g. out of file descriptors: say so, and do not spin.
@@ -54,6 +68,50 @@ Error listen_error(const ListenerConfig& l, const std::string& what,
                                                      ec.message());
 }
 
+// `reuse_port`: one of a group of listening sockets on the same port (SO_REUSEPORT), among
+// which the kernel spreads new connections; `port` overrides the configured one.
+Result<std::unique_ptr<tcp::acceptor>> open_acceptor(const asio::any_io_executor& executor,
+                                                     const ListenerConfig& l, std::uint16_t port,
+                                                     bool reuse_port, std::uint16_t& bound_port) {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(l.address, ec);
+    if (ec) return listen_error(l, "bad address", ec);
+    tcp::endpoint endpoint(address, port);
+    auto acceptor = std::make_unique<tcp::acceptor>(executor);
+    if (acceptor->open(endpoint.protocol(), ec); ec) return listen_error(l, "open", ec);
+    if (acceptor->set_option(asio::socket_base::reuse_address(true), ec); ec)
+        return listen_error(l, "reuse_address", ec);
+    if (reuse_port) {
+        const int on = 1;
+        if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+            return listen_error(l, "SO_REUSEPORT", {errno, boost::system::system_category()});
+    }
+    if (acceptor->bind(endpoint, ec); ec) return listen_error(l, "bind", ec);
+    if (acceptor->listen(asio::socket_base::max_listen_connections, ec); ec)
+        return listen_error(l, "listen", ec);
+    auto bound = acceptor->local_endpoint(ec);
+    if (ec) return listen_error(l, "local_endpoint", ec);
+    bound_port = bound.port();
+    return acceptor;
+}
+
+// SO_REUSEPORT would let a group join another process's listening group on the same port
+// (same user only) instead of failing: a second server started on the same configuration
+// would silently take half the connections. So a configured port is first bound alone.
+Status port_is_free(const asio::any_io_executor& executor, const ListenerConfig& l) {
+    if (l.port == 0) return {};
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(l.address, ec);
+    if (ec) return listen_error(l, "bad address", ec);
+    tcp::acceptor probe(executor);
+    if (probe.open(address.is_v6() ? tcp::v6() : tcp::v4(), ec); ec)
+        return listen_error(l, "open", ec);
+    if (probe.set_option(asio::socket_base::reuse_address(true), ec); ec)
+        return listen_error(l, "reuse_address", ec);
+    if (probe.bind(tcp::endpoint(address, l.port), ec); ec) return listen_error(l, "bind", ec);
+    return {};
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -64,6 +122,25 @@ struct Server::Impl {
     std::mutex lifecycle_mu;
     bool started = false;
     bool stopped = false;
+
+    // The plain-HTTP listeners' event loops. Declared after `state`, so destroyed first: the
+    // acceptors before their loops, and the loops (with any connection still on them, whose
+    // destructor reports to state's registry) before the registry.
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<std::unique_ptr<ListenerState>> loop_listeners;  // one per loop and listener
+    std::vector<std::thread> loop_threads;
+
+    int loop_count() const {
+        const auto& c = state.config;
+        if (c.plain_loops > 0) return c.plain_loops;
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        return std::clamp(cores, 1, std::max(1, c.threads));
+    }
+
+    ~Impl() {
+        loop_listeners.clear();
+        loops.clear();
+    }
 
     Result<asio::ssl::context*> tls_context(TlsMode mode) {
         auto& slot =
@@ -99,46 +176,59 @@ Result<BoundPorts> Server::start() {
         }
         auto state = std::make_unique<ListenerState>();
         state->config = l;
-        if (l.tls != TlsMode::none) {
+        std::uint16_t bound_port = 0;
+        if (l.tls == TlsMode::none) {
+            if (impl_->loops.empty()) {
+                for (int i = 0; i < impl_->loop_count(); ++i)
+                    impl_->loops.push_back(std::make_unique<asio::io_context>(1));  // one thread
+            }
+            // One listening socket per loop (SO_REUSEPORT): the kernel gives each connection
+            // to one loop; with one shared socket every loop would wake for each connection.
+            const bool group = impl_->loops.size() > 1;
+            KAKUIN_TRY_STATUS(port_is_free(impl_->loops[0]->get_executor(), l));
+            KAKUIN_TRY(state->acceptor, open_acceptor(impl_->loops[0]->get_executor(), l, l.port,
+                                                      group, bound_port));
+            for (std::size_t i = 1; i < impl_->loops.size(); ++i) {
+                auto member = std::make_unique<ListenerState>();
+                member->config = l;
+                std::uint16_t same_port = 0;
+                KAKUIN_TRY(member->acceptor, open_acceptor(impl_->loops[i]->get_executor(), l,
+                                                           bound_port, true, same_port));
+                impl_->loop_listeners.push_back(std::move(member));
+            }
+            impl_->loop_listeners.push_back(std::move(state));
+        } else {
             KAKUIN_TRY(state->tls, impl_->tls_context(l.tls));
+            KAKUIN_TRY(state->acceptor,
+                       open_acceptor(asio::make_strand(s.ioc), l, l.port, false, bound_port));
+            s.listeners.push_back(std::move(state));
         }
-        boost::system::error_code ec;
-        auto address = asio::ip::make_address(l.address, ec);
-        if (ec) return listen_error(l, "bad address", ec);
-        tcp::endpoint endpoint(address, l.port);
-        state->acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(s.ioc));
-        auto& acceptor = *state->acceptor;
-        if (acceptor.open(endpoint.protocol(), ec); ec) return listen_error(l, "open", ec);
-        if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec)
-            return listen_error(l, "reuse_address", ec);
-        if (acceptor.bind(endpoint, ec); ec) return listen_error(l, "bind", ec);
-        if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec)
-            return listen_error(l, "listen", ec);
-        auto bound = acceptor.local_endpoint(ec);
-        if (ec) return listen_error(l, "local_endpoint", ec);
-        impl_->ports[l.name] = bound.port();
-        s.listeners.push_back(std::move(state));
+        impl_->ports[l.name] = bound_port;
     }
 
-    for (auto& listener : s.listeners) {
-        asio::co_spawn(listener->acceptor->get_executor(), accept_loop(s, *listener),
+    const auto spawn_accept = [&s](ListenerState& listener, bool own_loop) {
+        asio::co_spawn(listener.acceptor->get_executor(), accept_loop(s, listener, own_loop),
                        [&s](std::exception_ptr e) {
                            if (e)
                                s.log(format_event_log("accept_loop_failed", "-", "-", "exception"));
                        });
-    }
-    for (int i = 0; i < s.config.threads; ++i) {
-        impl_->threads.emplace_back([&s] {
-            for (;;) {
-                try {
-                    s.ioc.run();
-                    return;
-                } catch (const std::exception& e) {
-                    s.log(format_event_log("io_thread_exception", "-", "-", e.what()));
-                }
+    };
+    for (auto& listener : s.listeners) spawn_accept(*listener, false);
+    for (auto& listener : impl_->loop_listeners) spawn_accept(*listener, true);
+    const auto run_loop = [&s](asio::io_context& ioc) {
+        for (;;) {
+            try {
+                ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                s.log(format_event_log("io_thread_exception", "-", "-", e.what()));
             }
-        });
-    }
+        }
+    };
+    for (auto& loop : impl_->loops)
+        impl_->loop_threads.emplace_back([run_loop, ioc = loop.get()] { run_loop(*ioc); });
+    for (int i = 0; i < s.config.threads; ++i)
+        impl_->threads.emplace_back([run_loop, &s] { run_loop(s.ioc); });
     impl_->started = true;
     return impl_->ports;
 }
@@ -150,12 +240,14 @@ void Server::stop() {
     ServerState& s = impl_->state;
     s.stopping = true;
 
-    for (auto& listener : s.listeners) {
-        tcp::acceptor* acceptor = listener->acceptor.get();
-        asio::post(acceptor->get_executor(), [acceptor] {
-            boost::system::error_code ec;
-            acceptor->close(ec);
-        });
+    for (auto* list : {&s.listeners, &impl_->loop_listeners}) {
+        for (auto& listener : *list) {
+            tcp::acceptor* acceptor = listener->acceptor.get();
+            asio::post(acceptor->get_executor(), [acceptor] {
+                boost::system::error_code ec;
+                acceptor->close(ec);
+            });
+        }
     }
     // Take strong references outside the registry lock: the last one released runs the
     // connection's destructor, which takes that lock.
@@ -174,8 +266,11 @@ void Server::stop() {
                       [&s] { return s.connections.empty(); });
     }
     s.ioc.stop();
+    for (auto& loop : impl_->loops) loop->stop();
     for (auto& t : impl_->threads) t.join();
+    for (auto& t : impl_->loop_threads) t.join();
     impl_->threads.clear();
+    impl_->loop_threads.clear();
 }
 
 BoundPorts Server::ports() const {

@@ -61,6 +61,11 @@ struct ServerConfig {
     std::vector<ListenerConfig> listeners;
     TlsMaterial tls;  // needed when a listener uses TLS
     int threads = 2;
+    // Plain-HTTP listeners (CRL, OCSP: short handlers, a new connection per request) get
+    // their own event loops, one thread each, every loop accepting on the same socket, as
+    // nginx's workers do: a connection lives on one thread, with no hand-off between threads.
+    // 0: one loop per core (at most `threads`).
+    int plain_loops = 0;
     Timeouts timeouts;
     Limits limits;
     LogSink log;  // empty: stderr
@@ -73,8 +78,9 @@ using BoundPorts = std::map<std::string, std::uint16_t>;
 //   http::Server server(config, router, clock);
 //   auto ports = server.start();  write_ports_json(dir + "/ports.json", *ports);
 //   ... wait for SIGTERM ...;  server.stop();
-// Handlers run on the I/O threads (`threads`), one request per connection at a time; a
-// handler that blocks holds one of those threads.
+// Handlers run on the I/O threads (`threads`; a plain-HTTP listener's on its `plain_loops`),
+// one request per connection at a time; a handler that blocks holds one of those threads (on
+// a plain-HTTP loop, every connection of that loop waits).
 class Server {
   public:
     // `router` and `clock` must outlive the server. The clock drives client-certificate
