@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include "auth/argon2_gate.h"
+
 namespace kakuin::auth {
 namespace {
 
@@ -68,6 +70,7 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
                                               params.parallelism, salt.size(), kPinHashBytes,
                                               Argon2_id);
     std::string encoded(len, '\0');  // len counts the terminating NUL
+    const Argon2Gate::Permit permit(argon2_gate(), params.parallelism);
     const int rc = argon2id_hash_encoded(params.iterations, params.memory_kib, params.parallelism,
                                          pin.data(), pin.size(), salt.data(), salt.size(),
                                          kPinHashBytes, encoded.data(), encoded.size());
@@ -99,9 +102,10 @@ Result<Argon2Params> parse_pin_hash_params(std::string_view encoded) {
 }
 
 Status verify_pin(std::string_view pin, std::string_view encoded) {
-    KAKUIN_TRY_STATUS(parse_pin_hash_params(encoded));
+    KAKUIN_TRY(const Argon2Params cost, parse_pin_hash_params(encoded));
     if (pin.size() > kMaxPinBytes) return make_error(ErrorCode::pin_incorrect, "PIN too long");
     const std::string terminated(encoded);  // argon2id_verify reads a C string
+    const Argon2Gate::Permit permit(argon2_gate(), cost.parallelism);
     const int rc = argon2id_verify(terminated.c_str(), pin.data(), pin.size());
     if (rc == ARGON2_OK) return {};
     if (rc == ARGON2_VERIFY_MISMATCH) return make_error(ErrorCode::pin_incorrect);

@@ -17,6 +17,7 @@
 #include "api/json_body.h"
 #include "api/listener_scope.h"
 #include "api/pki_routes.h"
+#include "auth/argon2_gate.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/files.h"
@@ -237,6 +238,7 @@ Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool
     api::add_pki_routes(rt->router, *rt->crl, *rt->certificates);
 
     const auto& ph = rt->config.pin_hash;
+    if (ph.concurrency > 0) auth::argon2_gate().set_limit(static_cast<std::uint32_t>(ph.concurrency));
     service::ServiceContext context{*rt->store,  *rt->ca,
                                     rt->clock,   rt->random,
                                     rt->config.policy,

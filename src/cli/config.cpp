@@ -36,6 +36,8 @@ require_letters_and_digits = false
 hash_memory_kib = 19456
 hash_iterations = 2
 hash_parallelism = 1
+# PIN hashes computed at once; 0 = one per CPU core. More only slows each of them down.
+hash_concurrency = 0
 
 [lockout]
 # Consecutive failures of a PIN or one-time password that lock the ID (R8).
@@ -332,6 +334,7 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
     KAKUIN_TRY_STATUS(read_int(t, "pin.hash_memory_kib", c.pin_hash.memory_kib, 8, 4 * 1024 * 1024));
     KAKUIN_TRY_STATUS(read_int(t, "pin.hash_iterations", c.pin_hash.iterations, 1, 100));
     KAKUIN_TRY_STATUS(read_int(t, "pin.hash_parallelism", c.pin_hash.parallelism, 1, 64));
+    KAKUIN_TRY_STATUS(read_int(t, "pin.hash_concurrency", c.pin_hash.concurrency, 0, 1024));
 
     KAKUIN_TRY_STATUS(read_int(t, "lockout.threshold", p.lockout_threshold, 1, 100));
 

@@ -21,6 +21,7 @@ struct PinHashConfig {
     int memory_kib = 19456;
     int iterations = 2;
     int parallelism = 1;
+    int concurrency = 0;  // Argon2 hashes at once (auth/argon2_gate.h); 0: one per core
 };
 
 // [reminders]: expiry reminder e-mails (issue 5). The days before expiry are
