@@ -138,10 +138,14 @@ asio::awaitable<void> Connection::read(Parser& parser, beast::flat_buffer& buffe
             ec = {};
             if (progressed) continue;
         }
-        // More input. At least 4 KiB at a time: a whole request usually fits.
+        // More input. A request's first read takes up to 1000 bytes, which most requests fit
+        // in: an allocation that small comes from malloc's per-thread cache, where 4 KiB would
+        // consolidate the heap's free chunks at every request (perf: malloc_consolidate 2 %
+        // of row 2). Later reads take at least 4 KiB.
         const std::size_t room = buffer.max_size() - buffer.size();
+        const std::size_t least = buffer.capacity() == 0 ? 1000 : 4096;
         const std::size_t size =
-            std::min(std::max<std::size_t>(4096, buffer.capacity() - buffer.size()), room);
+            std::min(std::max(least, buffer.capacity() - buffer.size()), room);
         if (size == 0) {
             ec = bhttp::error::buffer_overflow;
             co_return;

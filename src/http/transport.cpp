@@ -64,6 +64,9 @@ Status Transport::start_tls(SSL_CTX* ctx) {
         ERR_clear_error();
         return make_error(ErrorCode::internal_error, "SSL_set_fd failed");
     }
+    // One read(2) takes the record header and body, and whatever else has arrived, where
+    // OpenSSL would otherwise read each record in two. SSL_has_pending() sees those bytes.
+    SSL_set_read_ahead(ssl_.get(), 1);
     SSL_set_accept_state(ssl_.get());
     return {};
 }
