@@ -70,9 +70,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // message) is parsed. The errors of Beast's async_read_header / async_read.
     asio::awaitable<void> read(Parser& parser, beast::flat_buffer& buffer, bool header_only,
                                error_code& ec);
-    asio::awaitable<void> respond(Response response, std::string_view method,
-                                  std::string_view path, SteadyClock::time_point started,
-                                  bool keep_alive);
+    asio::awaitable<void> respond(Response response, std::string_view method, std::string_view path,
+                                  SteadyClock::time_point started, bool keep_alive);
     void log_line(const std::string& line) { state_.log(line); }
 
     ServerState& state_;
@@ -125,8 +124,8 @@ asio::awaitable<bool> Connection::handshake() {
     co_return true;
 }
 
-asio::awaitable<void> Connection::read(Parser& parser, beast::flat_buffer& buffer,
-                                       bool header_only, error_code& ec) {
+asio::awaitable<void> Connection::read(Parser& parser, beast::flat_buffer& buffer, bool header_only,
+                                       error_code& ec) {
     ec = {};
     for (;;) {
         if (header_only ? parser.is_header_done() : parser.is_done()) co_return;
@@ -144,8 +143,7 @@ asio::awaitable<void> Connection::read(Parser& parser, beast::flat_buffer& buffe
         // of row 2). Later reads take at least 4 KiB.
         const std::size_t room = buffer.max_size() - buffer.size();
         const std::size_t least = buffer.capacity() == 0 ? 1000 : 4096;
-        const std::size_t size =
-            std::min(std::max(least, buffer.capacity() - buffer.size()), room);
+        const std::size_t size = std::min(std::max(least, buffer.capacity() - buffer.size()), room);
         if (size == 0) {
             ec = bhttp::error::buffer_overflow;
             co_return;
@@ -199,8 +197,9 @@ asio::awaitable<void> Connection::serve() {
         transport_.expires_after(t.header);
         co_await read(parser, buffer, true, ec);
         if (ec == bhttp::error::header_limit) {
-            co_await respond(Response::problem_with_status(ErrorCode::request_too_large, 431, Lang::ja),
-                             "-", "-", started, false);
+            co_await respond(
+                Response::problem_with_status(ErrorCode::request_too_large, 431, Lang::ja), "-",
+                "-", started, false);
             co_return;
         }
         if (is_parse_error(ec)) {

@@ -100,9 +100,8 @@ asio::awaitable<void> Transport::wait(Want want, error_code& ec) {
         ec = asio::error::timed_out;
         co_return;
     }
-    co_await socket_.async_wait(want == Want::read ? tcp::socket::wait_read
-                                                   : tcp::socket::wait_write,
-                                with(ec));
+    co_await socket_.async_wait(
+        want == Want::read ? tcp::socket::wait_read : tcp::socket::wait_write, with(ec));
     // The deadline may have passed while this wait's completion was already queued.
     if (timed_out_) ec = asio::error::timed_out;
 }

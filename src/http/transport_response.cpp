@@ -31,14 +31,16 @@ std::string serialize_response(const Response& response, bool head, bool keep_al
     const bool with_body = !bodiless && !head;
 
     std::size_t size = 64 + response.content_type.size() + (with_body ? response.body.size() : 0);
-    for (const auto& [name, value] : response.headers.fields()) size += name.size() + value.size() + 4;
+    for (const auto& [name, value] : response.headers.fields())
+        size += name.size() + value.size() + 4;
     std::string out;
     out.reserve(size);
 
     out.append("HTTP/1.1 ");
     out.append(std::to_string(s));
     out.push_back(' ');
-    const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(s));
+    const auto reason =
+        boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(s));
     out.append(reason.data(), reason.size());
     out.append("\r\n");
     for (const auto& [name, value] : response.headers.fields()) {

@@ -16,7 +16,7 @@ TEST(SerializeResponse, OneBufferWithStatusFieldsAndBody) {
     r.content_type = "application/json";
     r.body = "{\"a\":1}";
     r.headers.add("Set-Cookie", "a=1");
-    r.headers.add("Content-Length", "999");          // replaced by the real length
+    r.headers.add("Content-Length", "999");         // replaced by the real length
     r.headers.add("X-Evil", "a\r\nInjected: yes");  // dropped: CR LF in the value
     r.headers.add("Bad Name", "x");                 // dropped: not a token
     EXPECT_EQ(serialize_response(r, false, true),

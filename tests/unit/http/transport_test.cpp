@@ -167,8 +167,10 @@ TEST_F(TransportTest, RequestSplitAcrossManyRecords) {
     auto c = client();
     ASSERT_TRUE(c->handshake());
     const std::string body = pattern(20000);
-    const std::string request = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string request =
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     // One byte per record through the header, then 997-byte records.
     std::size_t at = 0;
     const std::size_t header = request.find("\r\n\r\n") + 4;
