@@ -66,6 +66,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // False when the connection must end (the reason is logged).
     asio::awaitable<bool> handshake();
     asio::awaitable<void> serve();
+    asio::awaitable<void> drain();
     // Feeds the parser from `buffer`, reading more as needed, until the header (or the whole
     // message) is parsed. The errors of Beast's async_read_header / async_read.
     asio::awaitable<void> read(Parser& parser, beast::flat_buffer& buffer, bool header_only,
@@ -82,6 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::uint64_t id_ = 0;
     bool busy_ = false;     // between the first byte of a request and the end of its response
     bool closing_ = false;  // close after the current response
+    bool linger_ = false;   // answered before the request was read to its end
 };
 
 asio::awaitable<void> Connection::run() {
@@ -92,7 +94,23 @@ asio::awaitable<void> Connection::run() {
         if (!co_await handshake()) co_return;
     }
     co_await serve();
+    transport_.shutdown_send();
+    if (linger_) co_await drain();
     transport_.close();
+}
+
+asio::awaitable<void> Connection::drain() {
+    // Closing with unread bytes from the client resets the connection, and a reset can make
+    // the client drop the answer it has not read yet. Read and discard what the client still
+    // sends, at most 1 MiB and 1 s (nginx's lingering close), then close.
+    std::string scratch(4096, '\0');
+    std::size_t total = 0;
+    error_code ec;
+    transport_.expires_after(std::chrono::seconds(1));
+    while (total < 1024 * 1024) {
+        total += co_await transport_.read_some(asio::buffer(scratch), ec);
+        if (ec) co_return;
+    }
 }
 
 asio::awaitable<bool> Connection::handshake() {
@@ -197,12 +215,14 @@ asio::awaitable<void> Connection::serve() {
         transport_.expires_after(t.header);
         co_await read(parser, buffer, true, ec);
         if (ec == bhttp::error::header_limit) {
+            linger_ = true;
             co_await respond(
                 Response::problem_with_status(ErrorCode::request_too_large, 431, Lang::ja), "-",
                 "-", started, false);
             co_return;
         }
         if (is_parse_error(ec)) {
+            linger_ = true;
             co_await respond(Response::problem(ErrorCode::invalid_request, Lang::ja), "-", "-",
                              started, false);
             co_return;
@@ -214,6 +234,7 @@ asio::awaitable<void> Connection::serve() {
         request.tls = listener_.tls != nullptr;
         request.client_certificate = peer_;
         if (!parse_target(request.target, request)) {
+            linger_ = true;
             co_await respond(Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
                              request.method, "-", started, false);
             co_return;
@@ -228,6 +249,7 @@ asio::awaitable<void> Connection::serve() {
                            request.method, request.path, started, false);
         };
         if (auto length = parser.content_length(); length && *length > body_limit) {
+            linger_ = true;
             co_await too_large();
             co_return;
         }
@@ -243,10 +265,12 @@ asio::awaitable<void> Connection::serve() {
             parser.eager(true);
             co_await read(parser, buffer, false, ec);
             if (ec == bhttp::error::body_limit) {
+                linger_ = true;
                 co_await too_large();
                 co_return;
             }
             if (is_parse_error(ec)) {
+                linger_ = true;
                 co_await respond(
                     Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
                     request.method, request.path, started, false);

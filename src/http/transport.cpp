@@ -224,16 +224,23 @@ asio::awaitable<void> Transport::wait_readable(error_code& ec) {
     co_await wait(Want::read, ec);
 }
 
-void Transport::close() {
-    if (!socket_.is_open()) return;
+void Transport::shutdown_send() {
+    if (send_shut_ || !socket_.is_open()) return;
+    send_shut_ = true;
     if (ssl_ && handshake_done_ && !ssl_failed_) {
-        // Non-blocking: close_notify goes out if the socket takes it; the peer's is not awaited.
+        // Non-blocking: close_notify goes out if the socket takes it.
         ERR_clear_error();
         SSL_shutdown(ssl_.get());
         ERR_clear_error();
     }
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+void Transport::close() {
+    if (!socket_.is_open()) return;
+    shutdown_send();
+    error_code ignored;
     socket_.close(ignored);
     timer_.cancel();
 }

@@ -64,8 +64,10 @@ class Transport {
     // Until a read would find data. At once when TLS holds decrypted or buffered bytes.
     boost::asio::awaitable<void> wait_readable(error_code& ec);
 
-    // TLS: one close_notify without waiting for the peer's (as nginx does); then closes the
-    // socket. Idempotent.
+    // No more bytes from this side: TLS's close_notify (the peer's is not awaited, as nginx
+    // does), then the TCP FIN. Reading stays possible. Idempotent.
+    void shutdown_send();
+    // shutdown_send(), then closes the socket. Idempotent.
     void close();
 
   private:
@@ -80,6 +82,7 @@ class Transport {
     SslPtr ssl_;
     bool ssl_failed_ = false;  // after a fatal TLS error no close_notify may be sent
     bool handshake_done_ = false;
+    bool send_shut_ = false;
 
     boost::asio::steady_timer timer_;
     std::weak_ptr<void> owner_;

@@ -185,6 +185,22 @@ TEST_F(TransportTest, RequestSplitAcrossManyRecords) {
     EXPECT_TRUE(a.body == body) << a.body.size();
 }
 
+// The answer comes before the body is read; the client, still sending, must get it anyway.
+TEST_F(TransportTest, TooLargeBodyIsAnsweredWhileTheClientStillSends) {
+    start();
+    auto c = client();
+    ASSERT_TRUE(c->handshake());
+    ASSERT_TRUE(c->write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n\r\n"));
+    const std::string chunk = pattern(16000);
+    for (int i = 0; i < 40; ++i) {
+        if (!c->write(chunk)) break;  // the server may have closed by now
+    }
+    HttpAnswer a = c->read_response();
+    ASSERT_TRUE(a.complete);
+    EXPECT_EQ(a.status, 413);
+    EXPECT_NE(a.headers.find("Connection: close"), std::string::npos);
+}
+
 TEST_F(TransportTest, StalledRequestIsTimedOut) {
     start(300ms);
     auto c = client();
