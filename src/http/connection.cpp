@@ -232,7 +232,10 @@ asio::awaitable<void> Connection::serve() {
         request.remote_address = remote_;
         request.listener = listener_.config.name;
         request.tls = listener_.tls != nullptr;
-        request.client_certificate = peer_;
+        // Lent to the request and taken back after the handler: no copy of the certificate
+        // (DER and strings) per request. Every path that does not take it back ends the
+        // connection.
+        request.client_certificate = std::move(peer_);
         if (!parse_target(request.target, request)) {
             linger_ = true;
             co_await respond(Response::problem(ErrorCode::invalid_request, preferred_lang(request)),
@@ -282,6 +285,7 @@ asio::awaitable<void> Connection::serve() {
 
         // The handler runs here, on this connection's strand, on one of the pool's threads.
         Response response = state_.router.dispatch(request, std::move(match));
+        peer_ = std::move(request.client_certificate);
         const bool again = keep_alive && !closing_ && !state_.stopping;
         co_await respond(std::move(response), request.method, request.path, started, again);
         if (!again || closing_) co_return;
