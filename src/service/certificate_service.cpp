@@ -134,28 +134,58 @@ Result<IssuedBundle> CertificateService::issue_certificate(const Actor& actor,
     // The CSR is checked before the store is touched: a refused CSR writes nothing.
     KAKUIN_TRY(pki::CheckedCsr checked, pki::check_csr(csr, policy_.certificate.allowed_key_types));
     const TimePoint now = clock_.now();
-    return in_transaction<IssuedBundle>(
-        store_, TxMode::write,
-        [&](Transaction& tx) { return issue_in(tx, actor, person, checked, kind, now); });
+    // Signed before the write transaction, so that other writers do not wait for it.
+    KAKUIN_TRY(pki::IssuedCertificate presigned, presign(person, checked, now));
+    return in_transaction<IssuedBundle>(store_, TxMode::write, [&](Transaction& tx) {
+        return issue_in(tx, actor, person, checked, kind, now, &presigned);
+    });
 }
 
 Result<IssuedBundle> CertificateService::issue_from_csr_in(Transaction& tx, const Actor& actor,
                                                            const PersonKey& person,
                                                            const pki::CheckedCsr& csr,
-                                                           TimePoint now) {
-    return issue_in(tx, actor, person, csr, Kind::acquire, now);
+                                                           TimePoint now,
+                                                           const pki::IssuedCertificate* presigned) {
+    return issue_in(tx, actor, person, csr, Kind::acquire, now, presigned);
 }
 
 Result<IssuedBundle> CertificateService::renew_in(Transaction& tx, const Actor& actor,
                                                   const PersonKey& person,
-                                                  const pki::CheckedCsr& csr, TimePoint now) {
-    return issue_in(tx, actor, person, csr, Kind::renew, now);
+                                                  const pki::CheckedCsr& csr, TimePoint now,
+                                                  const pki::IssuedCertificate* presigned) {
+    return issue_in(tx, actor, person, csr, Kind::renew, now, presigned);
+}
+
+Result<pki::IssuedCertificate> CertificateService::presign(const PersonKey& person,
+                                                           const pki::CheckedCsr& csr,
+                                                           TimePoint now) const {
+    return sign(person, csr, pki::random_serial_hex(random_), now);
+}
+
+Result<pki::IssuedCertificate> CertificateService::sign(const PersonKey& person,
+                                                        const pki::CheckedCsr& csr,
+                                                        const std::string& serial_hex,
+                                                        TimePoint now) const {
+    const CertificatePolicy& cp = policy_.certificate;
+    pki::IssueRequest request;
+    request.csr = &csr;
+    const std::string suffix = random_digits(random_, static_cast<std::size_t>(cp.cn_suffix_digits));
+    request.subject.common_name =
+        person.role() == Role::admin ? person.contract_id + " " + suffix
+                                     : person.contract_id + " " + person.user_id + " " + suffix;
+    request.subject.organization = cp.organization;
+    request.subject.organizational_unit = std::string(role_name(person.role()));
+    request.serial_hex = serial_hex;
+    request.not_before = now;
+    request.not_after = now + Days(cp.validity_days);
+    return ca_.issue(request);
 }
 
 Result<IssuedBundle> CertificateService::issue_in(Transaction& tx, const Actor& actor,
                                                   const PersonKey& person,
                                                   const pki::CheckedCsr& checked, Kind kind,
-                                                  TimePoint now) {
+                                                  TimePoint now,
+                                                  const pki::IssuedCertificate* presigned) {
     const CertificatePolicy& cp = policy_.certificate;
     KAKUIN_TRY(auto contract, tx.find_contract(person.contract_id));
     if (!contract) return make_error(ErrorCode::not_found, "no contract " + person.contract_id);
@@ -163,26 +193,27 @@ Result<IssuedBundle> CertificateService::issue_in(Transaction& tx, const Actor& 
         return make_error(ErrorCode::contract_suspended, "contract " + person.contract_id);
     }
     KAKUIN_TRY(CertificateSlot current, tx.load_slot_for_update(person));
-    // Refuse before signing anything.
+    // Refuse before signing (or using a presigned certificate).
     if (kind == Kind::acquire) {
         KAKUIN_TRY_STATUS(check_issue(current, now));
     } else {
         KAKUIN_TRY_STATUS(check_renew(current, cp, now));
     }
-    KAKUIN_TRY(std::string serial, unused_serial(tx, random_));
-
-    pki::IssueRequest request;
-    request.csr = &checked;
-    const std::string suffix = random_digits(random_, static_cast<std::size_t>(cp.cn_suffix_digits));
-    request.subject.common_name =
-        person.role() == Role::admin ? person.contract_id + " " + suffix
-                                     : person.contract_id + " " + person.user_id + " " + suffix;
-    request.subject.organization = cp.organization;
-    request.subject.organizational_unit = std::string(role_name(person.role()));
-    request.serial_hex = serial;
-    request.not_before = now;
-    request.not_after = now + Days(cp.validity_days);
-    KAKUIN_TRY(pki::IssuedCertificate cert, ca_.issue(request));
+    pki::IssuedCertificate cert;
+    bool have = false;
+    if (presigned) {
+        // The serial was drawn outside the transaction: it is unused only if the store says so
+        // here, under the writer (the certificates' unique key would refuse it otherwise).
+        KAKUIN_TRY(auto existing, tx.find_certificate_by_serial(presigned->serial_hex));
+        if (!existing) {
+            cert = *presigned;
+            have = true;
+        }
+    }
+    if (!have) {
+        KAKUIN_TRY(std::string serial, unused_serial(tx, random_));
+        KAKUIN_TRY(cert, sign(person, checked, serial, now));
+    }
 
     const NewCertificate next{cert.serial_hex, cert.not_after};
     KAKUIN_TRY(Transition t, kind == Kind::acquire ? kakuin::issue(current, now, next)

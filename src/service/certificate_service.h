@@ -75,18 +75,30 @@ public:
     Result<CertificateSlot> record_use(const Actor& actor, const PersonKey& person,
                                        const std::string& serial_hex);
 
+    // Signs the certificate an issuance at `now` would give `person` for `csr` (fresh random
+    // serial and CN suffix), outside any transaction: signing is CPU work that must not hold the
+    // store's single writer. Nothing is stored or checked against the store here: the *_in
+    // variants below decide in their transaction whether it is issued (otherwise it is
+    // dropped, never handed out). Thread-safe.
+    Result<pki::IssuedCertificate> presign(const PersonKey& person, const pki::CheckedCsr& csr,
+                                           TimePoint now) const;
+
     // Transaction-level variants, for use cases (login, acquisition by enrollment) that make
     // these steps part of their own transaction. Same rules and history records as above;
-    // nothing is committed here. `csr` has passed pki::check_csr.
+    // nothing is committed here. `csr` has passed pki::check_csr. `presigned`, when given, is
+    // presign(person, csr, now): it is stored instead of signing under the transaction, after
+    // the contract and slot were checked in it; if its serial turns out to be taken, a new
+    // certificate is signed here.
     Result<CertificateSlot> record_use_in(store::Transaction& tx, const Actor& actor,
                                           const PersonKey& person, const std::string& serial_hex,
                                           TimePoint now);
     Result<IssuedBundle> issue_from_csr_in(store::Transaction& tx, const Actor& actor,
                                            const PersonKey& person, const pki::CheckedCsr& csr,
-                                           TimePoint now);
+                                           TimePoint now,
+                                           const pki::IssuedCertificate* presigned = nullptr);
     Result<IssuedBundle> renew_in(store::Transaction& tx, const Actor& actor,
                                   const PersonKey& person, const pki::CheckedCsr& csr,
-                                  TimePoint now);
+                                  TimePoint now, const pki::IssuedCertificate* presigned = nullptr);
 
     // Records the expiry of up to `limit` issued certificates past not_after. Returns how many.
     Result<int> expire_due(int limit = 1000);
@@ -104,7 +116,9 @@ private:
                                            std::span<const std::uint8_t> csr, Kind kind);
     Result<IssuedBundle> issue_in(store::Transaction& tx, const Actor& actor,
                                   const PersonKey& person, const pki::CheckedCsr& checked,
-                                  Kind kind, TimePoint now);
+                                  Kind kind, TimePoint now, const pki::IssuedCertificate* presigned);
+    Result<pki::IssuedCertificate> sign(const PersonKey& person, const pki::CheckedCsr& csr,
+                                        const std::string& serial_hex, TimePoint now) const;
 
     store::Store& store_;
     const pki::IssuingCa& ca_;

@@ -2,6 +2,7 @@
 
 #include "auth/session_token.h"
 #include "service/person_auth.h"
+#include "service/unit_of_work.h"
 #include "service/usage.h"
 
 namespace kakuin::service {
@@ -129,20 +130,32 @@ Result<IssuedBundle> EnrollmentService::submit_csr(std::string_view enrollment_i
                                                    const std::string& source_address) {
     KAKUIN_TRY(std::string hash, id_hash(enrollment_id));
     const TimePoint now = ctx_.clock.now();
+    auto ready = [&](Transaction& tx) -> Result<EnrollmentRecord> {
+        KAKUIN_TRY(EnrollmentRecord e, find_usable(tx, hash, now));
+        if (e.phase != EnrollmentPhase::ready) {
+            return make_error(ErrorCode::forbidden, "OTP step not done",
+                              "ワンタイムパスワードを入力してください。");
+        }
+        return e;
+    };
+    // The CSR check (its proof of possession) and the CA's signature are CPU work: they run
+    // before the write transaction, so that the store's single writer is not held for them,
+    // and after a read of the enrollment, so that an unknown ID costs no crypto. The write
+    // transaction checks everything again and stores the certificate or drops it.
+    KAKUIN_TRY(EnrollmentRecord seen,
+               in_transaction<EnrollmentRecord>(ctx_.store, store::TxMode::read, ready));
+    // A refused CSR writes nothing: the enrollment stays usable for a corrected one.
+    KAKUIN_TRY(pki::CheckedCsr checked,
+               pki::check_csr(csr, ctx_.policy.certificate.allowed_key_types));
+    KAKUIN_TRY(pki::IssuedCertificate presigned, certificates_.presign(seen.person, checked, now));
     return in_write_keeping_failures<IssuedBundle>(
         ctx_.store, [&](Transaction& tx, bool& keep) -> Result<IssuedBundle> {
-            KAKUIN_TRY(EnrollmentRecord e, find_usable(tx, hash, now));
-            if (e.phase != EnrollmentPhase::ready) {
-                return make_error(ErrorCode::forbidden, "OTP step not done",
-                                  "ワンタイムパスワードを入力してください。");
-            }
-            // A refused CSR writes nothing: the enrollment stays usable for a corrected one.
-            KAKUIN_TRY(pki::CheckedCsr checked,
-                       pki::check_csr(csr, ctx_.policy.certificate.allowed_key_types));
+            KAKUIN_TRY(EnrollmentRecord e, ready(tx));
             KAKUIN_TRY(Person person, load_person(tx, e.person));
             (void)person;
             const Actor actor = Actor::person(e.person, source_address);
-            auto issued = certificates_.issue_from_csr_in(tx, actor, e.person, checked, now);
+            const pki::IssuedCertificate* pre = e.person == seen.person ? &presigned : nullptr;
+            auto issued = certificates_.issue_from_csr_in(tx, actor, e.person, checked, now, pre);
             if (!issued.ok()) {
                 const ErrorCode code = issued.error().code;
                 if (code == ErrorCode::acquisition_not_registered ||

@@ -52,6 +52,9 @@ Result<RenewalResult> RenewalService::renew(const SessionInfo& session,
     const PersonKey person = session.person;
     const Actor actor = Actor::person(person, source_address);
     const TimePoint now = ctx_.clock.now();
+    // Signed before the write transaction (CPU work that must not hold the store's writer);
+    // renew_in checks the slot again there and stores it or drops it.
+    KAKUIN_TRY(pki::IssuedCertificate presigned, certificates_.presign(person, checked, now));
     return in_transaction<RenewalResult>(
         ctx_.store, store::TxMode::write, [&](Transaction& tx) -> Result<RenewalResult> {
             KAKUIN_TRY(CertificateSlot slot, tx.load_slot_for_update(person));
@@ -62,7 +65,7 @@ Result<RenewalResult> RenewalService::renew(const SessionInfo& session,
             // since they were all made with the old certificate or none. (Counted here, before
             // the revocation in renew_in, which ends them as every revocation does.)
             KAKUIN_TRY(int ended, tx.delete_sessions_of(person, std::string()));
-            auto issued = certificates_.renew_in(tx, actor, person, checked, now);
+            auto issued = certificates_.renew_in(tx, actor, person, checked, now, &presigned);
             if (!issued) {
                 if (issued.error().code == ErrorCode::certificate_expired)
                     return expired_certificate_error(person.role());
