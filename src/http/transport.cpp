@@ -89,13 +89,21 @@ void Transport::arm_deadline() {
         if (ec) return;  // re-armed, or the transport is going away
         auto alive = owner.lock();
         if (!alive || generation != generation_) return;
+        armed_ = std::chrono::steady_clock::time_point::max();
+        // The deadline moved later since the timer was set: wait for the new one.
+        if (std::chrono::steady_clock::now() < deadline_) {
+            arm_deadline();
+            return;
+        }
         timed_out_ = true;
         cancel();
     });
 }
 
 asio::awaitable<void> Transport::wait(Want want, error_code& ec) {
-    if (armed_ != deadline_) arm_deadline();
+    // A timer set for an earlier deadline is kept (it re-arms itself when it fires): moving
+    // the deadline later at every request costs no timer operation.
+    if (deadline_ < armed_) arm_deadline();
     if (timed_out_) {
         ec = asio::error::timed_out;
         co_return;

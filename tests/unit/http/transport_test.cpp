@@ -201,6 +201,23 @@ TEST_F(TransportTest, TooLargeBodyIsAnsweredWhileTheClientStillSends) {
     EXPECT_NE(a.headers.find("Connection: close"), std::string::npos);
 }
 
+// The deadline moves with every request: a connection in use longer than the idle timeout
+// is not cut, and is cut once it is idle that long.
+TEST_F(TransportTest, BusyConnectionOutlivesTheIdleTimeout) {
+    start(300ms);
+    auto c = client();
+    ASSERT_TRUE(c->handshake());
+    for (int i = 0; i < 12; ++i) {
+        ASSERT_TRUE(c->write("GET /serial HTTP/1.1\r\nHost: x\r\n\r\n")) << i;
+        ASSERT_EQ(c->read_response().body, "ABCDEF") << i;
+        std::this_thread::sleep_for(100ms);
+    }
+    bool close_notify = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c->wait_close(5s, close_notify));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+}
+
 TEST_F(TransportTest, StalledRequestIsTimedOut) {
     start(300ms);
     auto c = client();
