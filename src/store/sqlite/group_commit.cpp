@@ -2,6 +2,8 @@
 
 #include "store/sqlite/connection.h"
 
+#include <algorithm>
+
 namespace kakuin::store::sqlite {
 
 // Members released into the open outer transaction, waiting for its COMMIT.
@@ -102,13 +104,25 @@ Status GroupCommit::commit() {
     }
     std::shared_ptr<Group> g = group_;
     ++g->members;
-    const bool wait = queued_ > 0 && g->members < kMaxGroupMembers &&
-                      Clock::now() - g->opened < kMaxGroupDelay && !g->poisoned;
-    if (!wait) return finish_group(lock);
-
-    // A queued writer takes the connection; the last of the group commits for everyone.
-    held_ = false;
-    gate_cv_.notify_one();
+    const bool room = g->members < kMaxGroupMembers && Clock::now() - g->opened < kMaxGroupDelay &&
+                      !g->poisoned;
+    if (room && queued_ == 0 && last_group_members_ > 1) {
+        // Commit delay: nobody is queued yet, but writers were concurrent a moment ago.
+        held_ = false;
+        const auto delay = std::min<Clock::duration>(last_commit_ / 2, kMaxCommitDelay);
+        done_cv_.wait_for(lock, delay, [&] { return g->done || g->committing; });
+        if (g->done) return g->result;
+        if (!held_ && queued_ == 0 && group_ == g) {  // nobody came: commit now
+            held_ = true;
+            return finish_group(lock);
+        }
+        // Another writer has the connection (or is about to): it commits for both of us.
+    } else {
+        if (!room || queued_ == 0) return finish_group(lock);
+        // A queued writer takes the connection; the last of the group commits for everyone.
+        held_ = false;
+        gate_cv_.notify_one();
+    }
     if (!done_cv_.wait_for(lock, kWait, [&] { return g->done || g->committing; })) {
         g->poisoned = true;
         return make_error(ErrorCode::storage_failure,
@@ -162,18 +176,24 @@ Status GroupCommit::finish_group(std::unique_lock<std::mutex>& lock) {
     lock.unlock();
 
     Status st;
+    const Clock::time_point started = Clock::now();
     if (poisoned) {
         st = make_error(ErrorCode::storage_failure,
                         "commit: another member of the group gave up waiting; nothing was written");
     } else {
         st = exec("commit", "COMMIT");
     }
+    const Clock::duration took = Clock::now() - started;
     if (!sqlite3_get_autocommit(conn_->db())) (void)exec("rollback", "ROLLBACK");
     outer_open_ = false;
     if (!sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen next time
 
     lock.lock();
-    if (st.ok()) ++commits_;
+    if (st.ok()) {
+        ++commits_;
+        last_commit_ = took;
+    }
+    last_group_members_ = g->members;
     g->result = st;
     g->done = true;
     done_cv_.notify_all();

@@ -273,6 +273,36 @@ TEST_F(GroupCommitTest, LoneWriterCommitsAtOnce) {
     EXPECT_TRUE(has("a"));
 }
 
+// After a group with company, a writer with nobody queued waits a little for company (commit
+// delay) but not long: nobody arriving, it takes the connection back and commits on its own.
+TEST_F(GroupCommitTest, CommitDelayIsBounded) {
+    {  // a group of two, so that the next lone commit may wait for company
+        auto first = store->begin(TxMode::write);
+        ASSERT_TRUE(first.ok());
+        ASSERT_TRUE(write(**first, "g1").ok());
+        std::thread second([&] {
+            auto tx = store->begin(TxMode::write);
+            ASSERT_TRUE(tx.ok());
+            ASSERT_TRUE(write(**tx, "g2").ok());
+            ASSERT_TRUE((*tx)->commit().ok());
+        });
+        await_queued(1);
+        ASSERT_TRUE((*first)->commit().ok());
+        second.join();
+    }
+    const std::uint64_t before = store->durable_commits();
+    auto lone = store->begin(TxMode::write);
+    ASSERT_TRUE(lone.ok());
+    ASSERT_TRUE(write(**lone, "lone").ok());
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE((*lone)->commit().ok());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+    EXPECT_EQ(store->durable_commits(), before + 1);
+    EXPECT_TRUE(has("lone"));
+    EXPECT_TRUE(has("g1"));
+    EXPECT_TRUE(has("g2"));
+}
+
 // Another process (here: a second store on the same file) sees only committed groups and can
 // write between them.
 TEST_F(GroupCommitTest, SecondStoreOnTheSameFileInterleaves) {
