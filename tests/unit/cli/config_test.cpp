@@ -1,4 +1,5 @@
 #include "cli/config.h"
+#include "config_text.h"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +10,8 @@
 namespace kakuin::cli {
 namespace {
 
-std::string with_passphrase() { return default_config_toml("passphrase_file = \"secrets/ca.pass\""); }
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-    const auto pos = s.find(from);
-    EXPECT_NE(pos, std::string::npos) << from;
-    if (pos != std::string::npos) s.replace(pos, from.size(), to);
-    return s;
-}
+using testing::replace;
+using testing::with_passphrase;
 
 TEST(Config, DefaultTemplateParsesToSpecDefaults) {
     auto c = parse_config(with_passphrase(), "/srv/kakuin");

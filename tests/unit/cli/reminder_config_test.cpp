@@ -4,18 +4,13 @@
 #include <cstdlib>
 
 #include "cli/config.h"
+#include "config_text.h"
 
 namespace kakuin::cli {
 namespace {
 
-std::string base() { return default_config_toml("passphrase_file = \"secrets/ca.pass\""); }
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-    const auto pos = s.find(from);
-    EXPECT_NE(pos, std::string::npos) << from;
-    if (pos != std::string::npos) s.replace(pos, from.size(), to);
-    return s;
-}
+using testing::replace;
+std::string base() { return testing::with_passphrase(); }
 
 TEST(ReminderConfig, TemplateDefaultsQueueWithoutSending) {
     auto c = parse_config(base(), "/d");
