@@ -67,22 +67,11 @@ void append_path_segment(std::string& out, std::string_view s) {
     }
 }
 
-Failure ApiClient::failure_from(const HttpResponse& response) const {
-    if (response.status >= 400 &&
-        (response.content_type == "application/problem+json" || response.content_type == "application/json"))
-        return parse_problem(response.body, static_cast<int>(response.status), lang_);
-    Failure f = network_failure(FailureKind::response_invalid, lang_,
-                                "unexpected HTTP " + std::to_string(response.status) + " " +
-                                    response.content_type);
-    f.http_status = static_cast<int>(response.status);
-    return f;
-}
-
 ApiResult<Enrollment> ApiClient::expect_enrollment(ApiResult<HttpResponse> result,
                                                    const SecretString* known_id) {
     if (!result.ok()) return result.failure();
     HttpResponse& response = result.value();
-    if (!is_success(response.status)) return failure_from(response);
+    if (!is_success(response.status)) return failure_from(response, lang_);
     if (response.content_type != "application/json")
         return network_failure(FailureKind::response_invalid, lang_, "enrollment is not application/json");
     json::error_code ec;
@@ -172,7 +161,7 @@ ApiResult<std::string> ApiClient::send_csr(const SecretString& enrollment_id, co
     ApiResult<HttpResponse> result = transport_.post(req.request);
     if (!result.ok()) return result.failure();
     HttpResponse& response = result.value();
-    if (!is_success(response.status)) return failure_from(response);
+    if (!is_success(response.status)) return failure_from(response, lang_);
     if (response.content_type != "application/pem-certificate-chain")
         return network_failure(FailureKind::response_invalid, lang_,
                                "certificate chain is " + response.content_type);

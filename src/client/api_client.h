@@ -40,7 +40,6 @@ public:
 private:
     ApiResult<Enrollment> expect_enrollment(ApiResult<HttpResponse> response,
                                             const SecretString* known_id);
-    Failure failure_from(const HttpResponse& response) const;
 
     HttpTransport& transport_;
     Lang lang_;

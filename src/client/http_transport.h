@@ -29,6 +29,10 @@ struct HttpResponse {
 
 inline constexpr std::size_t kMaxResponseBytes = 1024 * 1024;
 
+// The failure an answer that is not the API's success stands for: the server's problem
+// (4xx/5xx with a problem+json or JSON body), or response_invalid with the status and type.
+Failure failure_from(const HttpResponse& response, Lang lang);
+
 class HttpTransport {
 public:
     virtual ~HttpTransport() = default;

@@ -74,23 +74,12 @@ std::optional<std::string> session_cookie_value(std::string_view set_cookie) {
     return std::string(value);
 }
 
-Failure RenewalClient::failure_from(const HttpResponse& response) const {
-    if (response.status >= 400 &&
-        (response.content_type == "application/problem+json" || response.content_type == "application/json"))
-        return parse_problem(response.body, static_cast<int>(response.status), lang_);
-    Failure f = network_failure(FailureKind::response_invalid, lang_,
-                                "unexpected HTTP " + std::to_string(response.status) + " " +
-                                    response.content_type);
-    f.http_status = static_cast<int>(response.status);
-    return f;
-}
-
 ApiResult<CertificateSession> RenewalClient::expect_session(ApiResult<HttpResponse> result,
                                                             const CertificateSession* known) {
     if (!result.ok()) return result.failure();
     HttpResponse& response = result.value();
     WipedCookies wiped{&response.set_cookies};
-    if (!is_success(response.status)) return failure_from(response);
+    if (!is_success(response.status)) return failure_from(response, lang_);
     if (response.content_type != "application/json")
         return network_failure(FailureKind::response_invalid, lang_, "session is not application/json");
     json::error_code ec;
@@ -174,7 +163,7 @@ ApiResult<std::string> RenewalClient::renew(const CertificateSession& session, c
     if (!result.ok()) return result.failure();
     HttpResponse& response = result.value();
     WipedCookies wiped{&response.set_cookies};
-    if (!is_success(response.status)) return failure_from(response);
+    if (!is_success(response.status)) return failure_from(response, lang_);
     if (response.content_type != "application/pem-certificate-chain")
         return network_failure(FailureKind::response_invalid, lang_,
                                "certificate chain is " + response.content_type);

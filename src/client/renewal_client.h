@@ -42,7 +42,6 @@ public:
 private:
     ApiResult<CertificateSession> expect_session(ApiResult<HttpResponse> result,
                                                  const CertificateSession* known);
-    Failure failure_from(const HttpResponse& response) const;
 
     HttpTransport& transport_;
     Lang lang_;
