@@ -19,6 +19,8 @@
 #include <fstream>
 #include <memory>
 
+#include "client/nss_handles.h"
+
 extern char** environ;
 
 namespace kakuin::client {
@@ -26,24 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Error nss_error(std::string_view call, std::string detail_ja) {
-    const PRErrorCode code = PR_GetError();
-    const char* name = PR_ErrorToName(code);
-    std::string detail(call);
-    detail += " failed: ";
-    detail += name ? name : std::to_string(code);
-    return make_error(ErrorCode::internal_error, std::move(detail), std::move(detail_ja));
-}
-
-struct ContextCloser {
-    void operator()(NSSInitContext* c) const { NSS_ShutdownContext(c); }
-};
-struct SlotFree {
-    void operator()(PK11SlotInfo* s) const { PK11_FreeSlot(s); }
-};
-struct CertListDestroy {
-    void operator()(CERTCertList* l) const { CERT_DestroyCertList(l); }
-};
+using nss::nss_error;
 
 // NSS's password callback for the listing: the password checked before (or none).
 char* given_password(PK11SlotInfo*, PRBool retry, void* arg) {
@@ -175,10 +160,10 @@ Result<std::vector<NssUserCertificate>> list_nss_user_certificates(
         return make_error(ErrorCode::invalid_request, "no NSS database in " + directory,
                           "NSSデータベース（" + directory + "）が見つかりません。--nssdb を確認してください。");
     const std::string config = "sql:" + directory;
-    std::unique_ptr<NSSInitContext, ContextCloser> context(NSS_InitContext(
+    nss::ContextPtr context(NSS_InitContext(
         config.c_str(), "", "", "", nullptr, NSS_INIT_READONLY | NSS_INIT_NOROOTINIT));
     if (!context) return nss_error("NSS_InitContext", "NSSデータベース（" + directory + "）を開けません。");
-    std::unique_ptr<PK11SlotInfo, SlotFree> slot(PK11_GetInternalKeySlot());
+    nss::SlotPtr slot(PK11_GetInternalKeySlot());
     if (!slot) return nss_error("PK11_GetInternalKeySlot", "NSSデータベースのスロットを取得できません。");
     SecretString password;
     if (PK11_NeedLogin(slot.get()) && PK11_CheckUserPassword(slot.get(), "") != SECSuccess) {
@@ -189,7 +174,7 @@ Result<std::vector<NssUserCertificate>> list_nss_user_certificates(
         password = std::move(*asked);
     }
     PK11_SetPasswordFunc(given_password);
-    std::unique_ptr<CERTCertList, CertListDestroy> list(PK11_ListCerts(PK11CertListUser, &password));
+    nss::CertListPtr list(PK11_ListCerts(PK11CertListUser, &password));
     std::vector<NssUserCertificate> out;
     password_out = std::move(password);
     if (!list) return out;

@@ -16,39 +16,17 @@
 #include <vector>
 
 #include "client/keygen.h"
+#include "client/nss_handles.h"
 
 namespace kakuin::client {
 namespace {
 
-Error nss_error(std::string_view call, std::string detail_ja) {
-    const PRErrorCode code = PR_GetError();
-    const char* name = PR_ErrorToName(code);
-    std::string detail(call);
-    detail += " failed: ";
-    detail += name ? name : std::to_string(code);
-    return make_error(ErrorCode::internal_error, std::move(detail), std::move(detail_ja));
-}
-
-struct ContextCloser {
-    void operator()(NSSInitContext* c) const { NSS_ShutdownContext(c); }
-};
-struct SlotFree {
-    void operator()(PK11SlotInfo* s) const { PK11_FreeSlot(s); }
-};
-struct CertDestroy {
-    void operator()(CERTCertificate* c) const { CERT_DestroyCertificate(c); }
-};
-struct PrivKeyDestroy {
-    void operator()(SECKEYPrivateKey* k) const { SECKEY_DestroyPrivateKey(k); }
-};
-struct PubKeyDestroy {
-    void operator()(SECKEYPublicKey* k) const { SECKEY_DestroyPublicKey(k); }
-};
-using ContextPtr = std::unique_ptr<NSSInitContext, ContextCloser>;
-using SlotPtr = std::unique_ptr<PK11SlotInfo, SlotFree>;
-using CertPtr = std::unique_ptr<CERTCertificate, CertDestroy>;
-using PrivKeyPtr = std::unique_ptr<SECKEYPrivateKey, PrivKeyDestroy>;
-using PubKeyPtr = std::unique_ptr<SECKEYPublicKey, PubKeyDestroy>;
+using nss::CertPtr;
+using nss::ContextPtr;
+using nss::nss_error;
+using nss::PrivKeyPtr;
+using nss::PubKeyPtr;
+using nss::SlotPtr;
 
 // NSS's password callback: `arg` is the wincx passed to the call that needs a login.
 char* password_callback(PK11SlotInfo*, PRBool retry, void* arg) {
