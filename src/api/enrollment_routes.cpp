@@ -6,7 +6,6 @@
 #include "api/json_body.h"
 #include "api/listener_scope.h"
 #include "api/request_context.h"
-#include "http/headers.h"
 #include "pki/ca.h"
 
 namespace kakuin::api {
@@ -58,13 +57,9 @@ Response submit_otp(ApiServices& s, const Request& request) {
 }
 
 Response submit_csr(ApiServices& s, const Request& request) {
-    const auto ct = request.header("Content-Type");
-    if (!ct || !http::iequals(ct->substr(0, ct->find(';')), "application/pkcs10"))
-        return problem(make_error(ErrorCode::csr_invalid, "Content-Type must be application/pkcs10",
-                                  "証明書発行要求（CSR）はapplication/pkcs10で送信してください。"),
-                       request);
-    const auto* p = reinterpret_cast<const std::uint8_t*>(request.body.data());
-    auto issued = s.enrollments.submit_csr(request.path_param("id"), {p, request.body.size()},
+    auto csr = pkcs10_body(request);
+    if (!csr) return problem(csr.error(), request);
+    auto issued = s.enrollments.submit_csr(request.path_param("id"), *csr,
                                            source_address(request).value_or(""));
     if (!issued) return problem(issued.error(), request);
     std::string chain = issued->certificate.pem;

@@ -5,7 +5,6 @@
 #include "api/listener_scope.h"
 #include "api/request_context.h"
 #include "api/session_gate.h"
-#include "http/headers.h"
 #include "pki/ca.h"
 #include "service/renewal_service.h"
 
@@ -28,14 +27,10 @@ bool wants_json(const Request& request) {
 Response renew(ApiServices& s, const Request& request) {
     auto session = authenticate(s, request, Access::write);
     if (!session) return problem(session.error(), request);
-    const auto ct = request.header("Content-Type");
-    if (!ct || !http::iequals(ct->substr(0, ct->find(';')), "application/pkcs10"))
-        return problem(make_error(ErrorCode::csr_invalid, "Content-Type must be application/pkcs10",
-                                  "証明書発行要求（CSR）はapplication/pkcs10で送信してください。"),
-                       request);
-    const auto* p = reinterpret_cast<const std::uint8_t*>(request.body.data());
+    auto csr = pkcs10_body(request);
+    if (!csr) return problem(csr.error(), request);
     service::RenewalService renewals(s.context, s.certificates);
-    auto renewed = renewals.renew(*session, client_certificate(request), {p, request.body.size()},
+    auto renewed = renewals.renew(*session, client_certificate(request), *csr,
                                   source_address(request).value_or(""));
     if (!renewed) return problem(renewed.error(), request);
     s.crl.invalidate();  // the old certificate is revoked (superseded)

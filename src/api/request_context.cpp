@@ -3,6 +3,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "http/headers.h"
+
 namespace kakuin::api {
 
 std::optional<std::string> source_address(const http::Request& request) {
@@ -22,6 +24,15 @@ http::Response problem(const Error& error, const http::Request& request) {
 
 http::Response json_response(const boost::json::object& body, int status) {
     return http::Response::json(boost::json::value(body), status);
+}
+
+Result<std::span<const std::uint8_t>> pkcs10_body(const http::Request& request) {
+    const auto ct = request.header("Content-Type");
+    if (!ct || !http::iequals(ct->substr(0, ct->find(';')), "application/pkcs10"))
+        return make_error(ErrorCode::csr_invalid, "Content-Type must be application/pkcs10",
+                          "証明書発行要求（CSR）はapplication/pkcs10で送信してください。");
+    const auto* p = reinterpret_cast<const std::uint8_t*>(request.body.data());
+    return std::span<const std::uint8_t>(p, request.body.size());
 }
 
 }  // namespace kakuin::api

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/result.h"
@@ -21,6 +23,10 @@ std::optional<service::ClientCertificate> client_certificate(const http::Request
 
 // A problem+json response in the request's language.
 http::Response problem(const Error& error, const http::Request& request);
+
+// A certificate signing request's body (acquisition and renewal): csr_invalid unless the
+// Content-Type is application/pkcs10 (parameters ignored); otherwise the body's bytes.
+Result<std::span<const std::uint8_t>> pkcs10_body(const http::Request& request);
 
 // A JSON response (Cache-Control: no-store is a server default).
 http::Response json_response(const boost::json::object& body, int status = 200);
