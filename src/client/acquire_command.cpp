@@ -85,15 +85,8 @@ Result<KeyType> choose_key_type(const AcquireOptions& o, const Enrollment& e) {
 int run_acquire(const AcquireOptions& o, AcquireEnvironment& env) {
     const Lang lang = o.lang;
     // 1. Everything local first, so that a mistake costs no server round trip.
-    if (!all_digits(o.contract_id) || o.contract_id.size() > 32)
-        return usage(env, lang, t(lang, "契約法人ID（--contract-id）は半角数字で指定してください。",
-                                  "--contract-id must be digits."));
-    if (o.user_id && (!all_alnum(*o.user_id) || o.user_id->size() > 64))
-        return usage(env, lang, t(lang, "利用者ID（--user-id）は半角英数字で指定してください。",
-                                  "--user-id must be letters and digits."));
-    if (!readable(o.ca_file))
-        return usage(env, lang, std::string(t(lang, "CA証明書ファイル（--ca-file）を読み込めません: ",
-                                              "Cannot read the CA file (--ca-file): ")) + o.ca_file);
+    if (auto problem = id_or_ca_file_problem(lang, &o.contract_id, o.user_id, o.ca_file))
+        return usage(env, lang, *problem);
     if (o.p12_password_file && !o.p12)
         return usage(env, lang, t(lang, "--p12-password-file は --p12 と一緒に指定してください。",
                                   "--p12-password-file needs --p12."));

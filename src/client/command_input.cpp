@@ -27,6 +27,22 @@ bool readable(const std::string& path) {
     return true;
 }
 
+std::optional<std::string> id_or_ca_file_problem(Lang lang, const std::string* contract_id,
+                                                 const std::optional<std::string>& user_id,
+                                                 const std::string& ca_file) {
+    if (contract_id && (!all_digits(*contract_id) || contract_id->size() > 32))
+        return t(lang, "契約法人ID（--contract-id）は半角数字で指定してください。",
+                 "--contract-id must be digits.");
+    if (user_id && (!all_alnum(*user_id) || user_id->size() > 64))
+        return t(lang, "利用者ID（--user-id）は半角英数字で指定してください。",
+                 "--user-id must be letters and digits.");
+    if (!readable(ca_file))
+        return std::string(t(lang, "CA証明書ファイル（--ca-file）を読み込めません: ",
+                             "Cannot read the CA file (--ca-file): ")) +
+               ca_file;
+    return std::nullopt;
+}
+
 void print_failure(std::ostream& err, Lang lang, const Failure& f) {
     err << describe(f, lang) << "\n";
     if (!f.technical.empty()) err << t(lang, "  詳細: ", "  Detail: ") << f.technical << "\n";

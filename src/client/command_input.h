@@ -21,6 +21,13 @@ bool all_digits(std::string_view s);  // non-empty, ASCII digits only
 bool all_alnum(std::string_view s);   // non-empty, ASCII letters and digits only
 bool readable(const std::string& path);
 
+// The shape checks both commands make before any round trip, in this order: the contract ID
+// (digits, at most 32; nullptr when not given), the user ID (letters and digits, at most 64)
+// and a readable CA file. The message for the first one that fails, or nullopt.
+std::optional<std::string> id_or_ca_file_problem(Lang lang, const std::string* contract_id,
+                                                 const std::optional<std::string>& user_id,
+                                                 const std::string& ca_file);
+
 // "エラー: …" and, when there is one, the technical detail line, to `err`.
 void print_failure(std::ostream& err, Lang lang, const Failure& f);
 

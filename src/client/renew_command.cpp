@@ -71,15 +71,9 @@ int run_renew(const RenewOptions& o, RenewEnvironment& env) {
                                   "--p12-password-file needs --p12."));
     if (o.out && !o.p12)
         return usage(env, lang, t(lang, "--out は --p12 と一緒に指定してください。", "--out needs --p12."));
-    if (o.contract_id && (!all_digits(*o.contract_id) || o.contract_id->size() > 32))
-        return usage(env, lang, t(lang, "契約法人ID（--contract-id）は半角数字で指定してください。",
-                                  "--contract-id must be digits."));
-    if (o.user_id && (!all_alnum(*o.user_id) || o.user_id->size() > 64))
-        return usage(env, lang, t(lang, "利用者ID（--user-id）は半角英数字で指定してください。",
-                                  "--user-id must be letters and digits."));
-    if (!readable(o.ca_file))
-        return usage(env, lang, std::string(t(lang, "CA証明書ファイル（--ca-file）を読み込めません: ",
-                                              "Cannot read the CA file (--ca-file): ")) + o.ca_file);
+    if (auto problem = id_or_ca_file_problem(lang, o.contract_id ? &*o.contract_id : nullptr,
+                                             o.user_id, o.ca_file))
+        return usage(env, lang, *problem);
     const std::string nssdb = o.nssdb ? *o.nssdb : env.default_nssdb;
     if (!o.p12 && nssdb.empty())
         return usage(env, lang, t(lang, "NSSデータベースの場所が分かりません。--nssdb を指定してください。",
