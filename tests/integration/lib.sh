@@ -81,11 +81,12 @@ kk_cred() { python3 -c 'import json,sys; print(eval("json.load(open(sys.argv[1])
 # kk_otp_into VAR SECRET OUTVAR: sets OUTVAR to a TOTP code (oathtool) that the server accepts
 # and has not seen yet. The server accepts the steps current-1 .. current+1 and never a step
 # <= the last accepted one; VAR (a shell variable per person) remembers our last step, so up
-# to three codes per person fit in one 30 s step without waiting.
+# to three codes per person fit in one 30 s step without waiting. KK_CLOCK_OFFSET: seconds the
+# server's test clock runs ahead of ours (tests that move it); 0 when unset.
 kk_otp_into() {
   local var="$1" secret="$2" out="$3" now cur rem last step
   while :; do
-    now="$(date +%s)"; cur=$((now / 30)); rem=$((30 - now % 30))
+    now=$(( $(date +%s) + ${KK_CLOCK_OFFSET:-0} )); cur=$((now / 30)); rem=$((30 - now % 30))
     last="${!var:-0}"
     step=$((cur - 1)); [ "$step" -le "$last" ] && step=$((last + 1))
     if [ "$step" -gt $((cur + 1)) ] || { [ "$step" -eq $((cur - 1)) ] && [ "$rem" -le 3 ]; } ||

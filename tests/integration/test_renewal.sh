@@ -35,21 +35,7 @@ advance() {
   OFFSET=$((OFFSET + $1))
 }
 # otp_into VAR SECRET OUT: kk_otp_into at the server's (moved) time.
-otp_into() {
-  local var="$1" secret="$2" out="$3" now cur rem last step
-  while :; do
-    now=$(( $(date +%s) + OFFSET )); cur=$((now / 30)); rem=$((30 - now % 30))
-    last="${!var:-0}"
-    step=$((cur - 1)); [ "$step" -le "$last" ] && step=$((last + 1))
-    if [ "$step" -gt $((cur + 1)) ] || { [ "$step" -eq $((cur - 1)) ] && [ "$rem" -le 3 ]; } ||
-       { [ "$step" -eq $((cur + 1)) ] && [ "$rem" -ge 28 ]; }; then
-      sleep $((rem + 1)); continue
-    fi
-    break
-  done
-  printf -v "$var" '%s' "$step"
-  printf -v "$out" '%s' "$(oathtool --totp -b "$secret" -N "@$((step * 30 + 1))")"
-}
+otp_into() { KK_CLOCK_OFFSET="$OFFSET" kk_otp_into "$@"; }
 # cert_logon P12 JAR ROLE PIN SECRET STEPVAR: certificate + PIN + OTP; the session is active.
 cert_logon() {
   local p12="$1" jar="$2" role="$3" pin="$4" secret="$5" var="$6" st code
