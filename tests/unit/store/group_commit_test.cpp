@@ -1,6 +1,7 @@
 // Group commit in the SQLite store (store/sqlite/group_commit.h): concurrent write transactions
 // share durable COMMITs without losing "one transaction per use case".
 #include "store/sqlite/sqlite_store.h"
+#include "temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -21,22 +22,7 @@ using namespace std::chrono_literals;
 const TimePoint kT0 = from_unix(1'790'000'000);
 const PersonKey kWho = PersonKey::admin("00009876543");
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kakuin-group-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) std::abort();
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+using testing::TempDir;
 
 CertificateRecord cert(const std::string& serial) {
     CertificateRecord c;

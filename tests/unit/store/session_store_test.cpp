@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "store/sqlite/sqlite_store.h"
+#include "temp_dir.h"
 
 namespace kakuin::store {
 namespace {
@@ -15,22 +16,7 @@ const TimePoint kT0 = from_unix(1'790'000'000);
 const PersonKey kUser{"00009876543", "riyousya"};
 const PersonKey kAdmin{"00009876543", ""};
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kakuin-sess-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) std::abort();
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+using testing::TempDir;
 
 class SessionStoreTest : public ::testing::Test {
 protected:

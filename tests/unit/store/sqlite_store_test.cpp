@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/migrations.h"
+#include "temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -18,22 +19,7 @@ using sqlite::SqliteStore;
 
 const TimePoint kT0 = from_unix(1'790'000'000);
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kakuin-store-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) std::abort();
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+using testing::TempDir;
 
 Contract make_contract(const std::string& id) {
     Contract c;
