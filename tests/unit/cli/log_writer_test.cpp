@@ -36,6 +36,10 @@ class Capture {
         std::lock_guard lock(mu_);
         return batches_;
     }
+    bool wait_for_batches(int n, std::chrono::milliseconds limit) {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, limit, [&] { return batches_ >= n; });
+    }
     bool wait_for_text(std::string_view needle, std::chrono::milliseconds limit) {
         std::unique_lock lock(mu_);
         return cv_.wait_for(lock, limit,
@@ -185,8 +189,12 @@ TEST(LogWriter, ConcurrentWritersKeepEachThreadsOrder) {
         LogWriter writer(o, capture.sink());
         std::vector<std::thread> threads;
         for (int t = 0; t < kThreads; ++t) {
-            threads.emplace_back([&writer, t] {
+            threads.emplace_back([&writer, &capture, t] {
                 for (int i = 0; i < kLines; ++i) {
+                    // Halfway, wait until the writer has written a batch, so the order is
+                    // checked across batches even when the scheduler lets these threads
+                    // append everything before the writer thread first runs.
+                    if (i == kLines / 2) capture.wait_for_batches(1, 5s);
                     writer.append("t=" + std::to_string(t) + " n=" + std::to_string(i));
                     if (i % 5000 == 0) writer.append_soon("t=" + std::to_string(t) + " soon");
                 }
