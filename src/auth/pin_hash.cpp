@@ -4,9 +4,11 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
 #include <vector>
 
 #include "auth/argon2_gate.h"
+#include "auth/argon2_memory.h"
 
 namespace kakuin::auth {
 namespace {
@@ -52,6 +54,110 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     }
 }
 
+// The PHC string's base64: standard alphabet, no padding (as libargon2 writes it).
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string b64_nopad(const std::uint8_t* data, std::size_t size) {
+    std::string out;
+    out.reserve((size * 4 + 2) / 3);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+        acc = (acc << 8) | data[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out.push_back(kB64[(acc >> bits) & 0x3f]);
+        }
+    }
+    if (bits > 0) out.push_back(kB64[(acc << (6 - bits)) & 0x3f]);
+    return out;
+}
+
+int b64_value(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+// nullopt on a character outside the alphabet, a length that no byte count gives, or
+// leftover bits that are not zero (libargon2's decoder refuses the same).
+std::optional<std::vector<std::uint8_t>> unb64_nopad(std::string_view in) {
+    if (in.size() % 4 == 1) return std::nullopt;
+    std::vector<std::uint8_t> out;
+    out.reserve(in.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        const int v = b64_value(c);
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<std::uint8_t>(acc >> bits));
+        }
+    }
+    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+    return out;
+}
+
+struct PhcString {
+    Argon2Params params;
+    std::string_view salt_b64;
+    std::string_view hash_b64;
+};
+
+Result<PhcString> parse_phc(std::string_view encoded) {
+    if (encoded.size() > kMaxEncodedPinHashChars) return malformed_hash("too long");
+    // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
+    const auto parts = split(encoded, '$');
+    if (parts.size() != 6 || !parts[0].empty() || parts[1] != "argon2id")
+        return malformed_hash("not an argon2id PHC string");
+    std::uint32_t version = 0;
+    if (!parse_field(parts[2], "v", version) || version != ARGON2_VERSION_13)
+        return malformed_hash("unsupported version");
+    const auto cost = split(parts[3], ',');
+    PhcString phc;
+    Argon2Params& p = phc.params;
+    if (cost.size() != 3 || !parse_field(cost[0], "m", p.memory_kib) ||
+        !parse_field(cost[1], "t", p.iterations) || !parse_field(cost[2], "p", p.parallelism))
+        return malformed_hash("bad parameters");
+    if (!is_base64_field(parts[4]) || !is_base64_field(parts[5]))
+        return malformed_hash("salt or hash is not unpadded base64");
+    if (!params_in_bounds(p)) return malformed_hash("cost out of bounds");
+    phc.salt_b64 = parts[4];
+    phc.hash_b64 = parts[5];
+    return phc;
+}
+
+// An Argon2id run over `params` whose memory comes from the huge-page pool (argon2_memory.h)
+// instead of malloc.
+argon2_context make_context(const Argon2Params& params, std::string_view pin,
+                            const std::uint8_t* salt, std::size_t salt_size, std::uint8_t* out,
+                            std::size_t out_size) {
+    argon2_context ctx{};
+    ctx.out = out;
+    ctx.outlen = static_cast<std::uint32_t>(out_size);
+    // libargon2 only reads the password and the salt (no ARGON2_FLAG_CLEAR_PASSWORD).
+    ctx.pwd = reinterpret_cast<std::uint8_t*>(const_cast<char*>(pin.data()));
+    ctx.pwdlen = static_cast<std::uint32_t>(pin.size());
+    ctx.salt = const_cast<std::uint8_t*>(salt);
+    ctx.saltlen = static_cast<std::uint32_t>(salt_size);
+    ctx.t_cost = params.iterations;
+    ctx.m_cost = params.memory_kib;
+    ctx.lanes = params.parallelism;
+    ctx.threads = params.parallelism;
+    ctx.version = ARGON2_VERSION_13;
+    ctx.allocate_cbk = argon2_memory_allocate;
+    ctx.free_cbk = argon2_memory_free;
+    ctx.flags = ARGON2_DEFAULT_FLAGS;
+    return ctx;
+}
+
 }  // namespace
 
 Status validate_argon2_params(const Argon2Params& params) {
@@ -66,52 +172,50 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
     KAKUIN_TRY_STATUS(validate_argon2_params(params));
     std::array<std::uint8_t, kPinSaltBytes> salt{};
     random.fill(salt);
-    const std::size_t len = argon2_encodedlen(params.iterations, params.memory_kib,
-                                              params.parallelism, salt.size(), kPinHashBytes,
-                                              Argon2_id);
-    std::string encoded(len, '\0');  // len counts the terminating NUL
-    const Argon2Gate::Permit permit(argon2_gate(), params.parallelism);
-    const int rc = argon2id_hash_encoded(params.iterations, params.memory_kib, params.parallelism,
-                                         pin.data(), pin.size(), salt.data(), salt.size(),
-                                         kPinHashBytes, encoded.data(), encoded.size());
+    std::array<std::uint8_t, kPinHashBytes> hash{};
+    argon2_context ctx = make_context(params, pin, salt.data(), salt.size(), hash.data(), hash.size());
+    int rc = ARGON2_OK;
+    {
+        const Argon2Gate::Permit permit(argon2_gate(), params.parallelism);
+        rc = argon2id_ctx(&ctx);
+    }
     if (rc != ARGON2_OK)
         return make_error(ErrorCode::crypto_failure,
-                          std::string("argon2id_hash_encoded: ") + argon2_error_message(rc));
-    encoded.resize(encoded.find('\0'));
-    return encoded;
+                          std::string("argon2id_ctx: ") + argon2_error_message(rc));
+    // The same string argon2id_hash_encoded writes.
+    return "$argon2id$v=" + std::to_string(ARGON2_VERSION_13) + "$m=" +
+           std::to_string(params.memory_kib) + ",t=" + std::to_string(params.iterations) +
+           ",p=" + std::to_string(params.parallelism) + "$" + b64_nopad(salt.data(), salt.size()) +
+           "$" + b64_nopad(hash.data(), hash.size());
 }
 
 Result<Argon2Params> parse_pin_hash_params(std::string_view encoded) {
-    if (encoded.size() > kMaxEncodedPinHashChars) return malformed_hash("too long");
-    // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
-    const auto parts = split(encoded, '$');
-    if (parts.size() != 6 || !parts[0].empty() || parts[1] != "argon2id")
-        return malformed_hash("not an argon2id PHC string");
-    std::uint32_t version = 0;
-    if (!parse_field(parts[2], "v", version) || version != ARGON2_VERSION_13)
-        return malformed_hash("unsupported version");
-    const auto cost = split(parts[3], ',');
-    Argon2Params p;
-    if (cost.size() != 3 || !parse_field(cost[0], "m", p.memory_kib) ||
-        !parse_field(cost[1], "t", p.iterations) || !parse_field(cost[2], "p", p.parallelism))
-        return malformed_hash("bad parameters");
-    if (!is_base64_field(parts[4]) || !is_base64_field(parts[5]))
-        return malformed_hash("salt or hash is not unpadded base64");
-    if (!params_in_bounds(p)) return malformed_hash("cost out of bounds");
-    return p;
+    KAKUIN_TRY(const PhcString phc, parse_phc(encoded));
+    return phc.params;
 }
 
 Status verify_pin(std::string_view pin, std::string_view encoded) {
-    KAKUIN_TRY(const Argon2Params cost, parse_pin_hash_params(encoded));
+    KAKUIN_TRY(const PhcString phc, parse_phc(encoded));
     if (pin.size() > kMaxPinBytes) return make_error(ErrorCode::pin_incorrect, "PIN too long");
-    const std::string terminated(encoded);  // argon2id_verify reads a C string
-    const Argon2Gate::Permit permit(argon2_gate(), cost.parallelism);
-    const int rc = argon2id_verify(terminated.c_str(), pin.data(), pin.size());
+    const auto salt = unb64_nopad(phc.salt_b64);
+    const auto expected = unb64_nopad(phc.hash_b64);
+    if (!salt || salt->size() < ARGON2_MIN_SALT_LENGTH || !expected ||
+        expected->size() < ARGON2_MIN_OUTLEN)
+        return malformed_hash("salt or hash of a bad length");
+    std::vector<std::uint8_t> computed(expected->size());
+    argon2_context ctx = make_context(phc.params, pin, salt->data(), salt->size(), computed.data(),
+                                      computed.size());
+    int rc = ARGON2_OK;
+    {
+        const Argon2Gate::Permit permit(argon2_gate(), phc.params.parallelism);
+        // Computes into ctx.out and compares with the expected hash in constant time.
+        rc = argon2id_verify_ctx(&ctx, reinterpret_cast<const char*>(expected->data()));
+    }
     if (rc == ARGON2_OK) return {};
     if (rc == ARGON2_VERIFY_MISMATCH) return make_error(ErrorCode::pin_incorrect);
     if (rc == ARGON2_MEMORY_ALLOCATION_ERROR)
-        return make_error(ErrorCode::crypto_failure, "argon2id_verify: out of memory");
-    return malformed_hash(std::string("argon2id_verify: ") + argon2_error_message(rc));
+        return make_error(ErrorCode::crypto_failure, "argon2id_verify_ctx: out of memory");
+    return malformed_hash(std::string("argon2id_verify_ctx: ") + argon2_error_message(rc));
 }
 
 bool needs_rehash(std::string_view encoded, const Argon2Params& params) {

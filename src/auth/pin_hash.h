@@ -50,7 +50,8 @@ Status validate_argon2_params(const Argon2Params& params);
 // crypto_failure (libargon2 failed, e.g. out of memory).
 Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, Random& random);
 
-// Verifies `pin` against a stored PHC string in constant time (argon2id_verify).
+// Verifies `pin` against a stored PHC string; the hashes are compared in constant time
+// (argon2id_verify_ctx). The work runs in the Argon2 gate, on memory from argon2_memory.h.
 // Errors: pin_incorrect (mismatch, or PIN longer than kMaxPinBytes), internal_error (the
 // stored string is not a well-formed argon2id hash within the bounds above).
 Status verify_pin(std::string_view pin, std::string_view encoded);

@@ -18,6 +18,7 @@
 #include "api/listener_scope.h"
 #include "api/pki_routes.h"
 #include "auth/argon2_gate.h"
+#include "auth/argon2_memory.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/files.h"
@@ -239,6 +240,8 @@ Result<std::unique_ptr<Runtime>> build_runtime(const std::string& data_dir, bool
 
     const auto& ph = rt->config.pin_hash;
     if (ph.concurrency > 0) auth::argon2_gate().set_limit(static_cast<std::uint32_t>(ph.concurrency));
+    // One kept hash buffer per hash that may run at once.
+    auth::argon2_memory_pool().set_max_idle(auth::argon2_gate().limit());
     service::ServiceContext context{*rt->store,  *rt->ca,
                                     rt->clock,   rt->random,
                                     rt->config.policy,

@@ -1,8 +1,12 @@
 #include "auth/pin_hash.h"
 
+#include <argon2.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
+
+#include "auth/argon2_memory.h"
 
 #include "unit/auth/fake_random.h"
 
@@ -67,6 +71,58 @@ TEST(PinHash, VerifiesTheReferenceImplementationsTestVector) {
         "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
     EXPECT_TRUE(verify_pin("password", reference).ok());
     EXPECT_EQ(verify_pin("Password", reference).error().code, ErrorCode::pin_incorrect);
+}
+
+TEST(PinHash, WritesWhatLibargon2WritesAndLibargon2VerifiesIt) {
+    // hash_pin runs argon2id_ctx on pooled memory and writes the PHC string itself: it must be
+    // byte for byte what argon2id_hash_encoded gives for the same salt, for salt and hash
+    // lengths that leave 1 and 2 base64 characters of remainder.
+    for (const Argon2Params p : {kCheap, Argon2Params{512, 3, 2}, Argon2Params{4096, 1, 4}}) {
+        for (const std::uint64_t seed : {1u, 2u, 3u}) {
+            SeededRandom ours(seed), theirs(seed);
+            const std::string h = hash_or_die("ab-12", p, ours);
+            std::array<std::uint8_t, kPinSaltBytes> salt{};
+            theirs.fill(salt);
+            std::array<char, 256> ref{};
+            ASSERT_EQ(argon2id_hash_encoded(p.iterations, p.memory_kib, p.parallelism, "ab-12", 5,
+                                            salt.data(), salt.size(), kPinHashBytes, ref.data(),
+                                            ref.size()),
+                      ARGON2_OK);
+            EXPECT_EQ(h, std::string(ref.data())) << p.memory_kib << "/" << seed;
+            EXPECT_EQ(argon2id_verify(h.c_str(), "ab-12", 5), ARGON2_OK);
+        }
+    }
+    // Strings from libargon2 with other salt and hash lengths verify here.
+    const std::array<std::uint8_t, 9> salt9{1, 2, 3, 4, 5, 6, 7, 8, 9};
+    std::array<char, 256> ref{};
+    ASSERT_EQ(argon2id_hash_encoded(1, 256, 1, "9999", 4, salt9.data(), salt9.size(), 17,
+                                    ref.data(), ref.size()),
+              ARGON2_OK);
+    EXPECT_TRUE(verify_pin("9999", ref.data()).ok()) << ref.data();
+    EXPECT_EQ(verify_pin("9998", ref.data()).error().code, ErrorCode::pin_incorrect);
+}
+
+TEST(PinHash, HashMemoryComesFromThePoolAndGoesBack) {
+    SeededRandom r(5);
+    const std::string h = hash_or_die("4321", kCheap, r);
+    EXPECT_TRUE(verify_pin("4321", h).ok());
+    EXPECT_EQ(argon2_memory_pool().in_use(), 0u);
+    EXPECT_GE(argon2_memory_pool().idle(), 1u);
+}
+
+TEST(PinHash, BadBase64InTheStoredStringIsRefused) {
+    SeededRandom r(9);
+    const std::string good = hash_or_die("1234", kCheap, r);
+    const std::size_t salt_at = good.rfind('$', good.rfind('$') - 1) + 1;
+    // A salt shorter than libargon2's minimum (8 bytes), a length no byte count gives, and a
+    // last character whose unused bits are set.
+    for (const std::string salt : {"c2FsdA", "AAAAA", "AAAAAAAAAAAAAAAAAAAAAB"}) {
+        std::string bad = good;
+        bad.replace(salt_at, good.rfind('$') - salt_at, salt);
+        const Status s = verify_pin("1234", bad);
+        ASSERT_FALSE(s.ok()) << bad;
+        EXPECT_EQ(s.error().code, ErrorCode::internal_error) << bad;
+    }
 }
 
 TEST(PinHash, WrongAndEmptyAndOverlongPins) {
