@@ -3,7 +3,7 @@
 #include <memory>
 #include <span>
 
-#include "api/base64.h"
+#include "core/base64.h"
 #include "api/listener_scope.h"
 #include "pki/ca.h"
 

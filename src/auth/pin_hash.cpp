@@ -4,11 +4,11 @@
 
 #include <array>
 #include <charconv>
-#include <optional>
 #include <vector>
 
 #include "auth/argon2_gate.h"
 #include "auth/argon2_memory.h"
+#include "core/base64.h"
 
 namespace kakuin::auth {
 namespace {
@@ -52,57 +52,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
         if (pos == std::string_view::npos) return parts;
         s.remove_prefix(pos + 1);
     }
-}
-
-// The PHC string's base64: standard alphabet, no padding (as libargon2 writes it).
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string b64_nopad(const std::uint8_t* data, std::size_t size) {
-    std::string out;
-    out.reserve((size * 4 + 2) / 3);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < size; ++i) {
-        acc = (acc << 8) | data[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(kB64[(acc >> bits) & 0x3f]);
-        }
-    }
-    if (bits > 0) out.push_back(kB64[(acc << (6 - bits)) & 0x3f]);
-    return out;
-}
-
-int b64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-// nullopt on a character outside the alphabet, a length that no byte count gives, or
-// leftover bits that are not zero (libargon2's decoder refuses the same).
-std::optional<std::vector<std::uint8_t>> unb64_nopad(std::string_view in) {
-    if (in.size() % 4 == 1) return std::nullopt;
-    std::vector<std::uint8_t> out;
-    out.reserve(in.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        const int v = b64_value(c);
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<std::uint8_t>(acc >> bits));
-        }
-    }
-    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-    return out;
 }
 
 struct PhcString {
@@ -185,8 +134,8 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
     // The same string argon2id_hash_encoded writes.
     return "$argon2id$v=" + std::to_string(ARGON2_VERSION_13) + "$m=" +
            std::to_string(params.memory_kib) + ",t=" + std::to_string(params.iterations) +
-           ",p=" + std::to_string(params.parallelism) + "$" + b64_nopad(salt.data(), salt.size()) +
-           "$" + b64_nopad(hash.data(), hash.size());
+           ",p=" + std::to_string(params.parallelism) + "$" + encode_base64_unpadded(salt.data(), salt.size()) +
+           "$" + encode_base64_unpadded(hash.data(), hash.size());
 }
 
 Result<Argon2Params> parse_pin_hash_params(std::string_view encoded) {
@@ -197,8 +146,9 @@ Result<Argon2Params> parse_pin_hash_params(std::string_view encoded) {
 Status verify_pin(std::string_view pin, std::string_view encoded) {
     KAKUIN_TRY(const PhcString phc, parse_phc(encoded));
     if (pin.size() > kMaxPinBytes) return make_error(ErrorCode::pin_incorrect, "PIN too long");
-    const auto salt = unb64_nopad(phc.salt_b64);
-    const auto expected = unb64_nopad(phc.hash_b64);
+    // parse_phc let only the standard alphabet, without padding, through.
+    const auto salt = decode_base64(phc.salt_b64);
+    const auto expected = decode_base64(phc.hash_b64);
     if (!salt || salt->size() < ARGON2_MIN_SALT_LENGTH || !expected ||
         expected->size() < ARGON2_MIN_OUTLEN)
         return malformed_hash("salt or hash of a bad length");

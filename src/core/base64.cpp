@@ -1,6 +1,6 @@
-#include "api/base64.h"
+#include "core/base64.h"
 
-namespace kakuin::api {
+namespace kakuin {
 
 namespace {
 
@@ -13,7 +13,26 @@ int value_of(char c) {
     return -1;
 }
 
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 }  // namespace
+
+std::string encode_base64_unpadded(const std::uint8_t* data, std::size_t size) {
+    std::string out;
+    out.reserve((size * 4 + 2) / 3);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+        acc = (acc << 8) | data[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
+        }
+    }
+    if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
+    return out;
+}
 
 std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view in) {
     std::size_t pad = 0;
@@ -42,4 +61,4 @@ std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view in) {
     return out;
 }
 
-}  // namespace kakuin::api
+}  // namespace kakuin

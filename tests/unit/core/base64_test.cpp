@@ -1,8 +1,8 @@
-#include "api/base64.h"
+#include "core/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace kakuin::api {
+namespace kakuin {
 namespace {
 
 std::string text(const std::vector<std::uint8_t>& v) { return std::string(v.begin(), v.end()); }
@@ -23,6 +23,24 @@ TEST(Base64, AcceptsUnpaddedAndUrlSafe) {
     EXPECT_EQ(*decode_base64("+/8="), (std::vector<std::uint8_t>{0xfb, 0xff}));
 }
 
+TEST(Base64, EncodesUnpaddedAndRoundTrips) {
+    auto enc = [](std::string_view s) {
+        return encode_base64_unpadded(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    };
+    EXPECT_EQ(enc(""), "");
+    EXPECT_EQ(enc("f"), "Zg");
+    EXPECT_EQ(enc("fo"), "Zm8");
+    EXPECT_EQ(enc("foo"), "Zm9v");
+    EXPECT_EQ(enc("foobar"), "Zm9vYmFy");
+    const std::vector<std::uint8_t> bytes{0xfb, 0xff, 0x00, 0x10};
+    EXPECT_EQ(encode_base64_unpadded(bytes.data(), bytes.size()), "+/8AEA");
+    for (std::size_t n = 0; n < 40; ++n) {
+        std::vector<std::uint8_t> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(i * 37 + n);
+        EXPECT_EQ(decode_base64(encode_base64_unpadded(v.data(), v.size())), v) << n;
+    }
+}
+
 TEST(Base64, RefusesMalformed) {
     EXPECT_FALSE(decode_base64("Z"));         // one char cannot hold a byte
     EXPECT_FALSE(decode_base64("Zm9v*A=="));  // outside the alphabet
@@ -33,4 +51,4 @@ TEST(Base64, RefusesMalformed) {
 }
 
 }  // namespace
-}  // namespace kakuin::api
+}  // namespace kakuin
