@@ -25,7 +25,7 @@ int commit_hook(void* arg) {
 }
 }  // namespace
 
-GroupCommit::GroupCommit(std::string path) : path_(std::move(path)) {}
+GroupCommit::GroupCommit(std::string path) : path_(std::move(path)), checkpointer_(path_) {}
 
 GroupCommit::~GroupCommit() {
     if (conn_ && outer_open_) (void)exec("rollback", "ROLLBACK");
@@ -46,7 +46,29 @@ std::uint64_t GroupCommit::durable_commits() const {
     return commits_;
 }
 
-Status GroupCommit::exec(const char* what, const char* sql) { return conn_->exec(what, sql); }
+WriterStats GroupCommit::stats() const {
+    std::lock_guard lock(mu_);
+    WriterStats s = stats_;
+    if (held_) s.held_time += Clock::now() - held_since_;
+    return s;
+}
+
+void GroupCommit::hold(bool held) {
+    const Clock::time_point now = Clock::now();
+    if (held) {
+        held_since_ = now;
+    } else if (held_) {
+        stats_.held_time += now - held_since_;
+    }
+    held_ = held;
+}
+
+// Prepared once per connection (the literal is the cache key): BEGIN, SAVEPOINT, RELEASE and
+// COMMIT run for every write transaction, on the writer that the others wait for.
+Status GroupCommit::exec(const char* what, const char* sql) {
+    KAKUIN_TRY(Stmt s, conn_->prepare(what, sql));
+    return s.run();
+}
 
 Result<Connection*> GroupCommit::enter() {
     std::unique_lock lock(mu_);
@@ -57,7 +79,7 @@ Result<Connection*> GroupCommit::enter() {
         return make_error(ErrorCode::storage_failure,
                           "begin: the database is busy (another writer held it too long)");
     }
-    held_ = true;
+    hold(true);
     lock.unlock();
 
     auto give_up = [&](Error e) -> Result<Connection*> {
@@ -70,6 +92,15 @@ Result<Connection*> GroupCommit::enter() {
         if (!c.ok()) return give_up(c.take_error());
         conn_ = std::move(c).value();
         sqlite3_commit_hook(conn_->db(), commit_hook, &veto_);
+        checkpointer_.install(conn_->db());
+        // Every write transaction is a savepoint: SQLite copies each page it first touches
+        // into the savepoint's journal, which spills into a temporary file (create, write,
+        // unlink) past 64 KiB: an issuance touches more. In memory it is a copy; its size is
+        // bounded by the pages one write transaction touches.
+        if (Status s = exec("pragmas", "PRAGMA temp_store=MEMORY"); !s.ok()) {
+            conn_.reset();
+            return give_up(s.take_error());
+        }
     }
     if (outer_open_ && sqlite3_get_autocommit(conn_->db())) {
         lock.lock();
@@ -108,19 +139,19 @@ Status GroupCommit::commit() {
                       !g->poisoned;
     if (room && queued_ == 0 && last_group_members_ > 1) {
         // Commit delay: nobody is queued yet, but writers were concurrent a moment ago.
-        held_ = false;
+        hold(false);
         const auto delay = std::min<Clock::duration>(last_commit_ / 2, kMaxCommitDelay);
         done_cv_.wait_for(lock, delay, [&] { return g->done || g->committing; });
         if (g->done) return g->result;
         if (!held_ && queued_ == 0 && group_ == g) {  // nobody came: commit now
-            held_ = true;
+            hold(true);
             return finish_group(lock);
         }
         // Another writer has the connection (or is about to): it commits for both of us.
     } else {
         if (!room || queued_ == 0) return finish_group(lock);
         // A queued writer takes the connection; the last of the group commits for everyone.
-        held_ = false;
+        hold(false);
         gate_cv_.notify_one();
     }
     if (!done_cv_.wait_for(lock, kWait, [&] { return g->done || g->committing; })) {
@@ -149,7 +180,7 @@ void GroupCommit::rollback() {
 
 Status GroupCommit::leave(std::unique_lock<std::mutex>& lock) {
     if (queued_ > 0) {  // the next writer continues the outer transaction
-        held_ = false;
+        hold(false);
         gate_cv_.notify_one();
         return {};
     }
@@ -163,7 +194,7 @@ Status GroupCommit::leave(std::unique_lock<std::mutex>& lock) {
         if (!sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen next time
     }
     lock.lock();
-    held_ = false;
+    hold(false);
     gate_cv_.notify_one();
     return {};
 }
@@ -193,11 +224,14 @@ Status GroupCommit::finish_group(std::unique_lock<std::mutex>& lock) {
         ++commits_;
         last_commit_ = took;
     }
+    stats_.commit_time += took;
+    ++stats_.groups;
+    stats_.members += static_cast<std::uint64_t>(g->members);
     last_group_members_ = g->members;
     g->result = st;
     g->done = true;
     done_cv_.notify_all();
-    held_ = false;
+    hold(false);
     gate_cv_.notify_one();
     return st;
 }

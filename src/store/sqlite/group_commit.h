@@ -29,6 +29,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "store/sqlite/checkpointer.h"
 
 namespace kakuin::store::sqlite {
 
@@ -40,6 +41,14 @@ inline constexpr std::chrono::milliseconds kMaxGroupDelay{5};
 // the connection up for at most half the last COMMIT's duration (capped here), so that writers
 // about to arrive join its COMMIT instead of each paying their own. A lone writer pays nothing.
 inline constexpr std::chrono::microseconds kMaxCommitDelay{2000};
+
+// Where the writer connection's time went, since the store opened (benchmarks and tests).
+struct WriterStats {
+    std::chrono::steady_clock::duration held_time{};    // some writer held the connection
+    std::chrono::steady_clock::duration commit_time{};  // of which in COMMIT (fsync, checkpoint)
+    std::uint64_t groups = 0;                           // COMMITs tried (each ends a group)
+    std::uint64_t members = 0;                          // transactions in those groups
+};
 
 class GroupCommit {
 public:
@@ -64,6 +73,8 @@ public:
     int queued() const;
     // Successful COMMITs so far (each covers one group); for tests and benchmarks.
     std::uint64_t durable_commits() const;
+    WriterStats stats() const;
+    CheckpointStats checkpoint_stats() const { return checkpointer_.stats(); }
 
 private:
     struct Group;
@@ -77,7 +88,10 @@ private:
     Status finish_group(std::unique_lock<std::mutex>& lock);
     // REQUIRES: held. The outer transaction was rolled back by SQLite (I/O error): fail its group.
     void outer_lost(std::unique_lock<std::mutex>& lock, const Error& why);
+    // REQUIRES: held (or in the destructor), `sql` a string literal.
     Status exec(const char* what, const char* sql);
+    // REQUIRES: mu_ held. Sets held_ and accounts the held time.
+    void hold(bool held);
 
     const std::string path_;
     std::function<bool()> veto_;
@@ -91,6 +105,11 @@ private:
     std::uint64_t commits_ = 0;        // guarded by mu_
     int last_group_members_ = 0;       // guarded by mu_
     Clock::duration last_commit_{};    // how long the last COMMIT took; guarded by mu_
+    Clock::time_point held_since_{};   // guarded by mu_
+    WriterStats stats_;                // guarded by mu_
+
+    // Checkpoints the WAL off the writer (declared before conn_: its WAL hook points here).
+    Checkpointer checkpointer_;
 
     // Touched only by the holder.
     std::unique_ptr<Connection> conn_;

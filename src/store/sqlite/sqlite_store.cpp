@@ -63,6 +63,10 @@ int SqliteStore::writers_queued() const { return writer_->queued(); }
 
 std::uint64_t SqliteStore::durable_commits() const { return writer_->durable_commits(); }
 
+WriterStats SqliteStore::writer_stats() const { return writer_->stats(); }
+
+CheckpointStats SqliteStore::checkpoint_stats() const { return writer_->checkpoint_stats(); }
+
 void SqliteStore::set_commit_veto_for_testing(std::function<bool()> veto) {
     writer_->set_commit_veto_for_testing(std::move(veto));
 }

@@ -22,6 +22,8 @@ namespace kakuin::store::sqlite {
 
 class Connection;
 class GroupCommit;
+struct WriterStats;
+struct CheckpointStats;
 
 class SqliteStore final : public Store {
 public:
@@ -39,6 +41,10 @@ public:
     // Durable COMMITs of this store's write transactions so far; several transactions share one
     // under concurrency (group commit).
     std::uint64_t durable_commits() const;
+    // Where the writer connection's time went (group_commit.h).
+    WriterStats writer_stats() const;
+    // The writer's WAL checkpoints (checkpointer.h).
+    CheckpointStats checkpoint_stats() const;
 
     // The highest migration applied.
     Result<int> schema_version();
