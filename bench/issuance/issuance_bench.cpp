@@ -5,6 +5,7 @@
 // `kakuin serve` opens it (cli::open_store: WAL, synchronous=FULL).
 //
 //   issuance_bench --data DIR --db PATH --csr CSR_DER [--threads N] [--count N] [--seconds S]
+//                  [--store-only 1]
 //
 // DIR is a `kakuin init` data dir (its kakuin.toml: CA, policy; $KAKUIN_CA_PASSPHRASE or the
 // configured passphrase file). PATH is a store file created for the benchmark (it must not
@@ -13,7 +14,15 @@
 // threads call submit_csr until --count issuances or --seconds have passed; only answers that
 // returned a certificate count (submit_csr returns one only after its transaction committed).
 // Prints "ok=N err=N secs=S rps=R threads=T commits=C per_commit=P" (C: durable COMMITs of the
-// timed part, P = ok / C: issuances per COMMIT, from group commit).
+// timed part, P = ok / C: issuances per COMMIT, from group commit), writer_us (time some
+// writer held the store's writer connection, per issuance) and commit_us (of which in COMMIT).
+//
+// --store-only 1: the store's own bound. The same issuances without their crypto: setup also
+// checks the CSR once and presigns every certificate (untimed, CertificateService::presign);
+// the timed part then runs only the store work of submit_csr, statement for statement (read
+// snapshot of the enrollment, then the write transaction: enrollment, contract, person,
+// CertificateService::issue_from_csr_in with the presigned certificate, enrollment done), from
+// the same threads through the same group commit.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +41,9 @@
 #include "service/certificate_service.h"
 #include "service/context.h"
 #include "service/enrollment_service.h"
+#include "service/person_auth.h"
+#include "service/unit_of_work.h"
+#include "store/sqlite/group_commit.h"
 #include "store/sqlite/sqlite_store.h"
 
 using namespace kakuin;
@@ -43,6 +55,7 @@ struct Options {
     int threads = 2;
     long count = 1000;
     double seconds = 10;
+    bool store_only = false;
 };
 
 int fail(const Error& e) {
@@ -59,6 +72,7 @@ bool parse(int argc, char** argv, Options& o) {
         else if (k == "--threads") o.threads = std::stoi(v);
         else if (k == "--count") o.count = std::stol(v);
         else if (k == "--seconds") o.seconds = std::stod(v);
+        else if (k == "--store-only") o.store_only = v == "1";
         else return false;
     }
     return !o.data.empty() && !o.db.empty() && !o.csr.empty() && o.threads > 0 && o.count > 0;
@@ -101,6 +115,72 @@ Result<std::vector<std::string>> seed(store::Store& store, const BankPolicy& pol
     return ids;
 }
 
+PersonKey seeded_person(long i) { return PersonKey::user("00000000777", "b" + std::to_string(i)); }
+
+// Every certificate the timed part will store, signed beforehand on `threads` threads.
+Result<std::vector<pki::IssuedCertificate>> presign_all(const service::CertificateService& certs,
+                                                        const pki::CheckedCsr& checked,
+                                                        TimePoint now, long n, int threads) {
+    std::vector<pki::IssuedCertificate> out(static_cast<std::size_t>(n));
+    std::atomic<long> next{0};
+    std::atomic<bool> failed{false};
+    Error first = make_error(ErrorCode::storage_failure, "presign");
+    std::mutex mu;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&] {
+            for (long i; (i = next.fetch_add(1)) < n && !failed.load();) {
+                auto c = certs.presign(seeded_person(i), checked, now);
+                if (!c) {
+                    std::lock_guard lock(mu);
+                    if (!failed.exchange(true)) first = c.error();
+                    return;
+                }
+                out[static_cast<std::size_t>(i)] = std::move(c).value();
+            }
+        });
+    }
+    for (std::thread& t : pool) t.join();
+    if (failed.load()) return first;
+    return out;
+}
+
+// submit_csr's store work alone (see enrollment_service.cpp), with `presigned` as the
+// certificate: the read snapshot, then the write transaction. Keep the two in step.
+Result<service::IssuedBundle> store_work(const service::ServiceContext& ctx,
+                                         service::CertificateService& certs,
+                                         const std::string& enrollment_id,
+                                         const pki::CheckedCsr& checked,
+                                         const pki::IssuedCertificate& presigned, TimePoint now) {
+    using store::EnrollmentPhase;
+    using store::EnrollmentRecord;
+    using store::Transaction;
+    KAKUIN_TRY(std::string hash, auth::session_token_hash(enrollment_id));
+    auto ready = [&](Transaction& tx) -> Result<EnrollmentRecord> {
+        KAKUIN_TRY(auto e, tx.find_enrollment(hash));
+        if (!e || now >= e->expires_at || e->phase != EnrollmentPhase::ready) {
+            return make_error(ErrorCode::not_found, "enrollment not usable");
+        }
+        return std::move(*e);
+    };
+    KAKUIN_TRY(EnrollmentRecord seen, service::in_transaction<EnrollmentRecord>(
+                                          ctx.store, store::TxMode::read, ready));
+    return service::in_write_keeping_failures<service::IssuedBundle>(
+        ctx.store, [&](Transaction& tx, bool&) -> Result<service::IssuedBundle> {
+            KAKUIN_TRY(EnrollmentRecord e, ready(tx));
+            KAKUIN_TRY(auto contract, tx.find_contract(e.person.contract_id));
+            KAKUIN_TRY(auto person, tx.find_person(e.person));
+            if (!contract || !person) return make_error(ErrorCode::not_found, "person gone");
+            KAKUIN_TRY_STATUS(service::check_can_authenticate(*contract, *person));
+            const Actor actor = Actor::person(e.person, "127.0.0.1");
+            const pki::IssuedCertificate* pre = e.person == seen.person ? &presigned : nullptr;
+            KAKUIN_TRY(service::IssuedBundle issued,
+                       certs.issue_from_csr_in(tx, actor, e.person, checked, now, pre));
+            KAKUIN_TRY_STATUS(tx.update_enrollment_phase(hash, EnrollmentPhase::done));
+            return issued;
+        });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,9 +211,22 @@ int main(int argc, char** argv) {
 
     auto ids = seed(**store, config->policy, random, clock.now(), o.count);
     if (!ids) return fail(ids.error());
+    std::vector<pki::IssuedCertificate> presigned;
+    pki::CheckedCsr checked;
+    if (o.store_only) {
+        auto c = pki::check_csr(csr, config->policy.certificate.allowed_key_types);
+        if (!c) return fail(c.error());
+        checked = std::move(c).value();
+        auto all = presign_all(certificates, checked, clock.now(), o.count, o.threads);
+        if (!all) return fail(all.error());
+        presigned = std::move(all).value();
+    }
 
     auto* sqlite = dynamic_cast<store::sqlite::SqliteStore*>(store->get());
     const std::uint64_t commits_before = sqlite ? sqlite->durable_commits() : 0;
+    const std::uint64_t frames_before = sqlite ? sqlite->checkpoint_stats().frames : 0;
+    const store::sqlite::WriterStats stats_before =
+        sqlite ? sqlite->writer_stats() : store::sqlite::WriterStats{};
     std::atomic<long> next{0}, ok{0}, err{0};
     std::atomic<bool> first_error_printed{false};
     const auto start = std::chrono::steady_clock::now();
@@ -145,7 +238,10 @@ int main(int argc, char** argv) {
             for (;;) {
                 const long i = next.fetch_add(1);
                 if (i >= o.count || std::chrono::steady_clock::now() >= deadline) return;
-                auto r = enrollments.submit_csr((*ids)[static_cast<std::size_t>(i)], csr, "127.0.0.1");
+                const auto at = static_cast<std::size_t>(i);
+                auto r = o.store_only ? store_work(ctx, certificates, (*ids)[at], checked,
+                                                   presigned[at], clock.now())
+                                      : enrollments.submit_csr((*ids)[at], csr, "127.0.0.1");
                 if (r) {
                     ok.fetch_add(1);
                 } else {
@@ -158,9 +254,21 @@ int main(int argc, char** argv) {
     for (std::thread& t : threads) t.join();
     const std::chrono::duration<double> secs = std::chrono::steady_clock::now() - start;
     const std::uint64_t commits = sqlite ? sqlite->durable_commits() - commits_before : 0;
-    std::printf("ok=%ld err=%ld secs=%.3f rps=%.1f threads=%d commits=%llu per_commit=%.2f\n",
+    const store::sqlite::WriterStats stats_after =
+        sqlite ? sqlite->writer_stats() : store::sqlite::WriterStats{};
+    using us = std::chrono::duration<double, std::micro>;
+    const double n = ok.load() ? static_cast<double>(ok.load()) : 1.0;
+    const double held_us = us(stats_after.held_time - stats_before.held_time).count() / n;
+    const double commit_us = us(stats_after.commit_time - stats_before.commit_time).count() / n;
+    std::printf("ok=%ld err=%ld secs=%.3f rps=%.1f threads=%d commits=%llu per_commit=%.2f "
+                "writer_us=%.1f commit_us=%.1f ckpt_bg=%llu ckpt_inline=%llu pages=%.1f\n",
                 ok.load(), err.load(), secs.count(), static_cast<double>(ok.load()) / secs.count(),
                 o.threads, static_cast<unsigned long long>(commits),
-                commits ? static_cast<double>(ok.load()) / static_cast<double>(commits) : 0.0);
+                commits ? static_cast<double>(ok.load()) / static_cast<double>(commits) : 0.0,
+                held_us, commit_us,
+                static_cast<unsigned long long>(sqlite ? sqlite->checkpoint_stats().background : 0),
+                static_cast<unsigned long long>(sqlite ? sqlite->checkpoint_stats().inline_ : 0),
+                sqlite ? static_cast<double>(sqlite->checkpoint_stats().frames - frames_before) / n
+                       : 0.0);
     return err.load() == 0 && ok.load() > 0 ? 0 : 1;
 }
