@@ -281,8 +281,11 @@ Status serve(const ServeOptions& o) {
     // Argon2 (at most one hash per core at a time), and the extra thread keeps the others'
     // requests moving then. More threads only time-sliced the cores: bench row 2's p99 was
     // 2.2-4.2 x nginx with 4 threads on 2 cores, 1.0-1.9 x with 2 or 3.
+    // [server] io_threads overrides it.
     server_config.threads =
-        static_cast<int>(std::max(2u, std::thread::hardware_concurrency() + 1));
+        rt->config.io_threads > 0
+            ? rt->config.io_threads
+            : static_cast<int>(std::max(2u, std::thread::hardware_concurrency() + 1));
     server_config.limits.max_connections =
         fit_fd_limit(static_cast<std::size_t>(rt->config.max_connections));
 

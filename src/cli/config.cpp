@@ -126,6 +126,9 @@ test_clock_allowed = false
 # Open connections over all listeners (idle keep-alive included); more are closed at once.
 # `kakuin serve` raises its open-file limit to fit (soft up to the hard limit) and logs it.
 max_connections = 10000
+# Threads serving the TLS listeners; 0 = one per CPU core plus one (an ID/PIN login holds its
+# thread for the Argon2 hash; the extra one keeps other requests moving meanwhile).
+io_threads = 0
 
 [wording]
 # The bank's own wording on the screens (Japanese), by the screens' text id (web/src/i18n.ts).
@@ -426,6 +429,7 @@ Result<Config> parse_config(const std::string& toml_text, const std::string& dat
     }
     KAKUIN_TRY_STATUS(read_bool(t, "server.test_clock_allowed", c.test_clock_allowed));
     KAKUIN_TRY_STATUS(read_int(t, "server.max_connections", c.max_connections, 16, 1000000));
+    KAKUIN_TRY_STATUS(read_int(t, "server.io_threads", c.io_threads, 0, 256));
     KAKUIN_TRY_STATUS(read_wording(t, c.wording));
     return c;
 }

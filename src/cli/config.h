@@ -54,6 +54,8 @@ struct Config {
     bool test_clock_allowed = false;
     // [server] max_connections: open connections over all listeners; more are closed at once.
     int max_connections = 10000;
+    // [server] io_threads: threads serving the TLS listeners; 0 = one per CPU core plus one.
+    int io_threads = 0;
     // [wording]: the bank's own Japanese wording of screen texts, by the screens' text id
     // (web/src/i18n.ts), e.g. contractId = "ご契約先ID". Served by GET /api/v1/bank.
     std::map<std::string, std::string> wording;
