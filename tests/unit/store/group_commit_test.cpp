@@ -1,6 +1,7 @@
 // Group commit in the SQLite store (store/sqlite/group_commit.h): concurrent write transactions
 // share durable COMMITs without losing "one transaction per use case".
 #include "store/sqlite/sqlite_store.h"
+#include "records.h"
 #include "temp_dir.h"
 
 #include <gtest/gtest.h>
@@ -19,22 +20,13 @@ namespace {
 using sqlite::SqliteStore;
 using namespace std::chrono_literals;
 
-const TimePoint kT0 = from_unix(1'790'000'000);
+using testing::kT0;
+using testing::make_cert;
+using testing::make_contract;
+using testing::make_person;
 const PersonKey kWho = PersonKey::admin("00009876543");
 
 using testing::TempDir;
-
-CertificateRecord cert(const std::string& serial) {
-    CertificateRecord c;
-    c.serial_hex = serial;
-    c.person = kWho;
-    c.issue_number = 1;
-    c.not_before = kT0;
-    c.not_after = kT0 + Days(365);
-    c.der = {0x30, 0x03, 0x02, 0x01, 0x01};
-    c.sha256_fingerprint_hex = "fp-" + serial;
-    return c;
-}
 
 UsageRecord history(const std::string& detail) {
     UsageRecord r;
@@ -53,17 +45,8 @@ protected:
         open();
         auto tx = store->begin(TxMode::write);
         ASSERT_TRUE(tx.ok());
-        Contract c;
-        c.contract_id = kWho.contract_id;
-        c.name_kana = "ｶｸｲﾝ";
-        c.created_at = kT0;
-        ASSERT_TRUE((*tx)->insert_contract(c).ok());
-        Person p;
-        p.key = kWho;
-        p.name_kana = "ｶﾝﾘｼｬ";
-        p.login_pin_hash = "h";
-        p.created_at = kT0;
-        ASSERT_TRUE((*tx)->insert_person(p).ok());
+        ASSERT_TRUE((*tx)->insert_contract(make_contract(kWho.contract_id)).ok());
+        ASSERT_TRUE((*tx)->insert_person(make_person(kWho.contract_id, kWho.user_id)).ok());
         ASSERT_TRUE((*tx)->commit().ok());
     }
     void open() {
@@ -74,7 +57,7 @@ protected:
     }
     // One write transaction's worth: a certificate and its history row.
     static Status write(Transaction& tx, const std::string& serial) {
-        KAKUIN_TRY_STATUS(tx.insert_certificate(cert(serial)));
+        KAKUIN_TRY_STATUS(tx.insert_certificate(make_cert(kWho, serial)));
         KAKUIN_TRY(auto id, tx.append_history(history(serial)));
         (void)id;
         return {};
@@ -152,7 +135,7 @@ TEST_F(GroupCommitTest, FailingMembersLeaveNothingAndOthersCommit) {
                 if (!write(**tx, serial).ok()) { ++failures; continue; }
                 if (i % 3 == 1) {
                     // Its history row is written; the duplicate serial fails the use case.
-                    if ((*tx)->insert_certificate(cert("taken")).ok()) ++failures;
+                    if ((*tx)->insert_certificate(make_cert(kWho, "taken")).ok()) ++failures;
                     continue;  // destroyed without commit
                 }
                 if (i % 3 == 2) continue;  // plain rollback by destruction

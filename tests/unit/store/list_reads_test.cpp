@@ -3,34 +3,16 @@
 #include <gtest/gtest.h>
 
 #include "conformance_backends.h"
+#include "records.h"
 
 namespace kakuin::store::conformance {
 namespace {
 
-const TimePoint kT0 = from_unix(1'790'000'000);
+using testing::kT0;
+using testing::make_contract;
+using testing::make_person;
 const std::string kContract = "00001234567";
 const std::string kOther = "00007654321";
-
-Contract contract(const std::string& id) {
-    Contract c;
-    c.contract_id = id;
-    c.name_kanji = "株式会社一覧";
-    c.name_kana = "ｶﾌﾞｼｷｶﾞｲｼｬｲﾁﾗﾝ";
-    c.login_method = LoginMethod::certificate;
-    c.created_at = kT0;
-    return c;
-}
-
-Person person(const std::string& contract_id, const std::string& user) {
-    Person p;
-    p.key = PersonKey{contract_id, user};
-    p.name_kana = "ﾘﾖｳｼｬ";
-    p.name_kanji = "利用者";
-    p.authority = user.empty() ? Authority::approver : Authority::general;
-    p.login_pin_hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA";
-    p.created_at = kT0;
-    return p;
-}
 
 std::string name(const ::testing::TestParamInfo<Backend>& info) {
     return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
@@ -69,10 +51,10 @@ TEST_P(ListReads, SlotsAndPermissionsOfOneContractInOneRead) {
     {
         auto tx = begin(TxMode::write);
         ASSERT_TRUE(tx);
-        ASSERT_TRUE(tx->insert_contract(contract(kContract)).ok());
-        ASSERT_TRUE(tx->insert_contract(contract(kOther)).ok());
-        for (const char* u : {"", "a1", "b2", "c3"}) ASSERT_TRUE(tx->insert_person(person(kContract, u)).ok());
-        for (const char* u : {"", "a1", "zz"}) ASSERT_TRUE(tx->insert_person(person(kOther, u)).ok());
+        ASSERT_TRUE(tx->insert_contract(make_contract(kContract)).ok());
+        ASSERT_TRUE(tx->insert_contract(make_contract(kOther)).ok());
+        for (const char* u : {"", "a1", "b2", "c3"}) ASSERT_TRUE(tx->insert_person(make_person(kContract, u)).ok());
+        for (const char* u : {"", "a1", "zz"}) ASSERT_TRUE(tx->insert_person(make_person(kOther, u)).ok());
         ASSERT_TRUE(tx->save_slot(PersonKey{kContract, "b2"}, issued).ok());
         ASSERT_TRUE(tx->save_permissions(PersonKey{kContract, "a1"}, perms).ok());
         ASSERT_TRUE(tx->save_permissions(PersonKey{kOther, "a1"}, other_perms).ok());
