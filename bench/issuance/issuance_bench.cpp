@@ -19,10 +19,9 @@
 //
 // --store-only 1: the store's own bound. The same issuances without their crypto: setup also
 // checks the CSR once and presigns every certificate (untimed, CertificateService::presign);
-// the timed part then runs only the store work of submit_csr, statement for statement (read
-// snapshot of the enrollment, then the write transaction: enrollment, contract, person,
-// CertificateService::issue_from_csr_in with the presigned certificate, enrollment done), from
-// the same threads through the same group commit.
+// the timed part then runs EnrollmentService::submit_signed, which is submit_csr with its crypto
+// step given (here: the presigned certificate): the same read snapshot of the enrollment and the
+// same write transaction, from the same threads through the same group commit.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -145,42 +144,6 @@ Result<std::vector<pki::IssuedCertificate>> presign_all(const service::Certifica
     return out;
 }
 
-// submit_csr's store work alone (see enrollment_service.cpp), with `presigned` as the
-// certificate: the read snapshot, then the write transaction. Keep the two in step.
-Result<service::IssuedBundle> store_work(const service::ServiceContext& ctx,
-                                         service::CertificateService& certs,
-                                         const std::string& enrollment_id,
-                                         const pki::CheckedCsr& checked,
-                                         const pki::IssuedCertificate& presigned, TimePoint now) {
-    using store::EnrollmentPhase;
-    using store::EnrollmentRecord;
-    using store::Transaction;
-    KAKUIN_TRY(std::string hash, auth::session_token_hash(enrollment_id));
-    auto ready = [&](Transaction& tx) -> Result<EnrollmentRecord> {
-        KAKUIN_TRY(auto e, tx.find_enrollment(hash));
-        if (!e || now >= e->expires_at || e->phase != EnrollmentPhase::ready) {
-            return make_error(ErrorCode::not_found, "enrollment not usable");
-        }
-        return std::move(*e);
-    };
-    KAKUIN_TRY(EnrollmentRecord seen, service::in_transaction<EnrollmentRecord>(
-                                          ctx.store, store::TxMode::read, ready));
-    return service::in_write_keeping_failures<service::IssuedBundle>(
-        ctx.store, [&](Transaction& tx, bool&) -> Result<service::IssuedBundle> {
-            KAKUIN_TRY(EnrollmentRecord e, ready(tx));
-            KAKUIN_TRY(auto contract, tx.find_contract(e.person.contract_id));
-            KAKUIN_TRY(auto person, tx.find_person(e.person));
-            if (!contract || !person) return make_error(ErrorCode::not_found, "person gone");
-            KAKUIN_TRY_STATUS(service::check_can_authenticate(*contract, *person));
-            const Actor actor = Actor::person(e.person, "127.0.0.1");
-            const pki::IssuedCertificate* pre = e.person == seen.person ? &presigned : nullptr;
-            KAKUIN_TRY(service::IssuedBundle issued,
-                       certs.issue_from_csr_in(tx, actor, e.person, checked, now, pre));
-            KAKUIN_TRY_STATUS(tx.update_enrollment_phase(hash, EnrollmentPhase::done));
-            return issued;
-        });
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -239,9 +202,17 @@ int main(int argc, char** argv) {
                 const long i = next.fetch_add(1);
                 if (i >= o.count || std::chrono::steady_clock::now() >= deadline) return;
                 const auto at = static_cast<std::size_t>(i);
-                auto r = o.store_only ? store_work(ctx, certificates, (*ids)[at], checked,
-                                                   presigned[at], clock.now())
-                                      : enrollments.submit_csr((*ids)[at], csr, "127.0.0.1");
+                // --store-only: the same use case with the certificate signed beforehand.
+                auto r = o.store_only
+                             ? enrollments.submit_signed(
+                                   (*ids)[at],
+                                   [&](const PersonKey&, TimePoint)
+                                       -> Result<service::EnrollmentService::Signed> {
+                                       return service::EnrollmentService::Signed{checked,
+                                                                                 presigned[at]};
+                                   },
+                                   "127.0.0.1")
+                             : enrollments.submit_csr((*ids)[at], csr, "127.0.0.1");
                 if (r) {
                     ok.fetch_add(1);
                 } else {

@@ -128,6 +128,22 @@ Result<EnrollmentInfo> EnrollmentService::submit_otp(std::string_view enrollment
 Result<IssuedBundle> EnrollmentService::submit_csr(std::string_view enrollment_id,
                                                    std::span<const std::uint8_t> csr,
                                                    const std::string& source_address) {
+    return submit_signed(
+        enrollment_id,
+        [&](const PersonKey& person, TimePoint now) -> Result<Signed> {
+            // A refused CSR writes nothing: the enrollment stays usable for a corrected one.
+            KAKUIN_TRY(pki::CheckedCsr checked,
+                       pki::check_csr(csr, ctx_.policy.certificate.allowed_key_types));
+            KAKUIN_TRY(pki::IssuedCertificate presigned,
+                       certificates_.presign(person, checked, now));
+            return Signed{std::move(checked), std::move(presigned)};
+        },
+        source_address);
+}
+
+Result<IssuedBundle> EnrollmentService::submit_signed(std::string_view enrollment_id,
+                                                      const SignStep& sign,
+                                                      const std::string& source_address) {
     KAKUIN_TRY(std::string hash, id_hash(enrollment_id));
     const TimePoint now = ctx_.clock.now();
     auto ready = [&](Transaction& tx) -> Result<EnrollmentRecord> {
@@ -144,10 +160,9 @@ Result<IssuedBundle> EnrollmentService::submit_csr(std::string_view enrollment_i
     // transaction checks everything again and stores the certificate or drops it.
     KAKUIN_TRY(EnrollmentRecord seen,
                in_transaction<EnrollmentRecord>(ctx_.store, store::TxMode::read, ready));
-    // A refused CSR writes nothing: the enrollment stays usable for a corrected one.
-    KAKUIN_TRY(pki::CheckedCsr checked,
-               pki::check_csr(csr, ctx_.policy.certificate.allowed_key_types));
-    KAKUIN_TRY(pki::IssuedCertificate presigned, certificates_.presign(seen.person, checked, now));
+    KAKUIN_TRY(const Signed signed_, sign(seen.person, now));
+    const pki::CheckedCsr& checked = signed_.checked;
+    const pki::IssuedCertificate& presigned = signed_.presigned;
     return in_write_keeping_failures<IssuedBundle>(
         ctx_.store, [&](Transaction& tx, bool& keep) -> Result<IssuedBundle> {
             KAKUIN_TRY(EnrollmentRecord e, ready(tx));

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <memory>
 #include <string>
@@ -83,6 +84,19 @@ public:
     Result<IssuedBundle> submit_csr(std::string_view enrollment_id,
                                     std::span<const std::uint8_t> csr,
                                     const std::string& source_address);
+
+    // The CSR checked and the certificate signed for the enrollment's person, before the write
+    // transaction.
+    struct Signed {
+        pki::CheckedCsr checked;
+        pki::IssuedCertificate presigned;
+    };
+    using SignStep = std::function<Result<Signed>(const PersonKey& person, TimePoint now)>;
+    // submit_csr with its crypto step given (submit_csr's: check_csr, then
+    // CertificateService::presign): the same read snapshot and write transaction. Benchmarks
+    // pass certificates signed beforehand to measure the store's part alone.
+    Result<IssuedBundle> submit_signed(std::string_view enrollment_id, const SignStep& sign,
+                                       const std::string& source_address);
 
 private:
     const ServiceContext& ctx_;

@@ -100,6 +100,39 @@ TEST_F(EnrollmentTest, AdministratorAcquiresWithoutUserId) {
     EXPECT_EQ(certs->slot(kAdmin)->phase, SlotPhase::issued);
 }
 
+TEST_F(EnrollmentTest, SubmitSignedStoresTheGivenCertificateForTheEnrollmentsPerson) {
+    register_issuance(kUser);
+    const std::string id = ready_enrollment(kUser);
+    auto checked = pki::check_csr(csr_der(p256.get()), policy.certificate.allowed_key_types);
+    ASSERT_TRUE(checked.ok()) << checked.error().detail;
+    PersonKey asked_for;
+    std::string presigned_serial;
+    auto issued = enrollments->submit_signed(
+        id,
+        [&](const PersonKey& person, TimePoint now) -> Result<EnrollmentService::Signed> {
+            asked_for = person;
+            KAKUIN_TRY(pki::IssuedCertificate c, certs->presign(person, *checked, now));
+            presigned_serial = c.serial_hex;
+            return EnrollmentService::Signed{*checked, std::move(c)};
+        },
+        "x");
+    ASSERT_TRUE(issued.ok()) << issued.error().detail;
+    EXPECT_EQ(asked_for, kUser);
+    EXPECT_EQ(issued->certificate.serial_hex, presigned_serial);
+    EXPECT_EQ(certs->slot(kUser)->serial_hex, presigned_serial);
+    // A failing sign step writes nothing: the slot keeps the first certificate.
+    const std::string other = ready_enrollment(kUser);
+    auto refused = enrollments->submit_signed(
+        other,
+        [](const PersonKey&, TimePoint) -> Result<EnrollmentService::Signed> {
+            return make_error(ErrorCode::csr_invalid, "test");
+        },
+        "x");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::csr_invalid);
+    EXPECT_EQ(certs->slot(kUser)->serial_hex, presigned_serial);
+}
+
 TEST_F(EnrollmentTest, NothingRegisteredIsRefusedAfterThePin) {
     const auto before = counts();
     auto r = enrollments->start(start_for(kUser));
