@@ -19,7 +19,8 @@ std::uint8_t* map_aligned(std::size_t capacity) {
     void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return nullptr;
     auto* base = static_cast<std::uint8_t*>(p);
-    const std::size_t lead = (kHugePage - reinterpret_cast<std::uintptr_t>(base) % kHugePage) % kHugePage;
+    const std::size_t misalign = reinterpret_cast<std::uintptr_t>(base) % kHugePage;
+    const std::size_t lead = misalign == 0 ? 0 : kHugePage - misalign;
     const std::size_t tail = mapped - lead - capacity;
     if (lead > 0) munmap(base, lead);
     if (tail > 0) munmap(base + lead + capacity, tail);
@@ -53,7 +54,8 @@ std::uint8_t* Argon2MemoryPool::take(std::size_t bytes) {
             return lent_.back().data;
         }
     }
-    const std::size_t capacity = std::max<std::size_t>(1, (bytes + kHugePage - 1) / kHugePage) * kHugePage;
+    const std::size_t capacity =
+        std::max<std::size_t>(1, (bytes + kHugePage - 1) / kHugePage) * kHugePage;
     std::uint8_t* data = map_aligned(capacity);
     if (data == nullptr) return nullptr;
     std::lock_guard lock(mutex_);

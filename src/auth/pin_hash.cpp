@@ -122,7 +122,8 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
     std::array<std::uint8_t, kPinSaltBytes> salt{};
     random.fill(salt);
     std::array<std::uint8_t, kPinHashBytes> hash{};
-    argon2_context ctx = make_context(params, pin, salt.data(), salt.size(), hash.data(), hash.size());
+    argon2_context ctx =
+        make_context(params, pin, salt.data(), salt.size(), hash.data(), hash.size());
     int rc = ARGON2_OK;
     {
         const Argon2Gate::Permit permit(argon2_gate(), params.parallelism);
@@ -134,8 +135,9 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
     // The same string argon2id_hash_encoded writes.
     return "$argon2id$v=" + std::to_string(ARGON2_VERSION_13) + "$m=" +
            std::to_string(params.memory_kib) + ",t=" + std::to_string(params.iterations) +
-           ",p=" + std::to_string(params.parallelism) + "$" + encode_base64_unpadded(salt.data(), salt.size()) +
-           "$" + encode_base64_unpadded(hash.data(), hash.size());
+           ",p=" + std::to_string(params.parallelism) + "$" +
+           encode_base64_unpadded(salt.data(), salt.size()) + "$" +
+           encode_base64_unpadded(hash.data(), hash.size());
 }
 
 Result<Argon2Params> parse_pin_hash_params(std::string_view encoded) {
