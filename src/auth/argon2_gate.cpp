@@ -1,11 +1,68 @@
 #include "auth/argon2_gate.h"
 
+#include <pthread.h>
+
 #include <algorithm>
-#include <thread>
+#include <semaphore>
 
 namespace kakuin::auth {
 
+struct Argon2Gate::Job {
+    std::uint32_t lanes;
+    const std::function<void()>* work;
+    std::binary_semaphore done{0};
+};
+
 Argon2Gate::Argon2Gate(std::uint32_t permits) : limit_(std::max<std::uint32_t>(permits, 1)) {}
+
+Argon2Gate::~Argon2Gate() {
+    std::vector<std::thread> threads;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        threads.swap(threads_);
+    }
+    queued_.notify_all();
+    for (auto& t : threads) t.join();
+}
+
+void Argon2Gate::run(std::uint32_t lanes, const std::function<void()>& work) {
+    Job job{lanes, &work};
+    {
+        std::lock_guard lock(mutex_);
+        jobs_.push_back(&job);
+        // A thread per permit at most: more could only wait for permits.
+        if (idle_threads_ < jobs_.size() && threads_.size() < limit_)
+            threads_.emplace_back([this] { work_loop(); });
+    }
+    queued_.notify_one();
+    job.done.acquire();
+}
+
+void Argon2Gate::work_loop() {
+    pthread_setname_np(pthread_self(), "kakuin-argon2");
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        ++idle_threads_;
+        queued_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+        --idle_threads_;
+        if (jobs_.empty()) return;  // stopping, nothing left to do
+        Job* job = jobs_.front();
+        jobs_.pop_front();
+        lock.unlock();
+        {
+            const Permit permit(*this, job->lanes);
+            (*job->work)();
+        }
+        job->done.release();  // `job` lives on the caller's stack: not touched after this
+        lock.lock();
+    }
+}
+
+std::size_t Argon2Gate::threads() const {
+    std::lock_guard lock(mutex_);
+    return threads_.size();
+}
 
 std::uint64_t Argon2Gate::acquire(std::uint32_t lanes) {
     std::unique_lock lock(mutex_);
@@ -55,8 +112,8 @@ Argon2Gate::Permit::Permit(Argon2Gate& gate, std::uint32_t lanes)
 Argon2Gate::Permit::~Permit() { gate_.release(held_); }
 
 Argon2Gate& argon2_gate() {
-    static Argon2Gate gate(std::max(1u, std::thread::hardware_concurrency()));
-    return gate;
+    static Argon2Gate* gate = new Argon2Gate(std::max(1u, std::thread::hardware_concurrency()));
+    return *gate;
 }
 
 }  // namespace kakuin::auth

@@ -125,10 +125,7 @@ Result<std::string> hash_pin(std::string_view pin, const Argon2Params& params, R
     argon2_context ctx =
         make_context(params, pin, salt.data(), salt.size(), hash.data(), hash.size());
     int rc = ARGON2_OK;
-    {
-        const Argon2Gate::Permit permit(argon2_gate(), params.parallelism);
-        rc = argon2id_ctx(&ctx);
-    }
+    argon2_gate().run(params.parallelism, [&] { rc = argon2id_ctx(&ctx); });
     if (rc != ARGON2_OK)
         return make_error(ErrorCode::crypto_failure,
                           std::string("argon2id_ctx: ") + argon2_error_message(rc));
@@ -158,11 +155,10 @@ Status verify_pin(std::string_view pin, std::string_view encoded) {
     argon2_context ctx = make_context(phc.params, pin, salt->data(), salt->size(), computed.data(),
                                       computed.size());
     int rc = ARGON2_OK;
-    {
-        const Argon2Gate::Permit permit(argon2_gate(), phc.params.parallelism);
-        // Computes into ctx.out and compares with the expected hash in constant time.
+    // Computes into ctx.out and compares with the expected hash in constant time.
+    argon2_gate().run(phc.params.parallelism, [&] {
         rc = argon2id_verify_ctx(&ctx, reinterpret_cast<const char*>(expected->data()));
-    }
+    });
     if (rc == ARGON2_OK) return {};
     if (rc == ARGON2_VERIFY_MISMATCH) return make_error(ErrorCode::pin_incorrect);
     if (rc == ARGON2_MEMORY_ALLOCATION_ERROR)

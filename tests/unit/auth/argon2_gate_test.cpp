@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -72,6 +74,97 @@ TEST(Argon2Gate, RaisingTheLimitWakesWaiters) {
     gate.set_limit(2);
     waiter.join();
     EXPECT_TRUE(entered.load());
+}
+
+TEST(Argon2Gate, RunUsesTheGatesOwnThreadsOnePerPermitAtMost) {
+    Argon2Gate gate(2);
+    std::atomic<int> running{0};
+    std::atomic<int> peak{0};
+    std::mutex mu;
+    std::set<std::thread::id> workers;
+    std::vector<std::thread> callers;
+    std::set<std::thread::id> caller_ids;
+    for (int i = 0; i < 6; ++i) {
+        callers.emplace_back([&] {
+            for (int n = 0; n < 5; ++n) {
+                gate.run(1, [&] {
+                    const int now = ++running;
+                    int seen = peak.load();
+                    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+                    }
+                    {
+                        std::lock_guard lock(mu);
+                        workers.insert(std::this_thread::get_id());
+                    }
+                    std::this_thread::sleep_for(1ms);
+                    --running;
+                });
+            }
+        });
+        caller_ids.insert(callers.back().get_id());
+    }
+    for (auto& t : callers) t.join();
+    EXPECT_EQ(peak.load(), 2);  // one per permit
+    EXPECT_LE(gate.threads(), 2u);
+    EXPECT_GE(gate.threads(), 1u);
+    EXPECT_EQ(workers.size(), gate.threads());
+    for (const auto& id : workers) EXPECT_EQ(caller_ids.count(id), 0u);  // never the caller's
+    EXPECT_EQ(gate.in_use(), 0u);
+}
+
+TEST(Argon2Gate, RunWaitsForTheWorkAndServesInArrivalOrder) {
+    Argon2Gate gate(1);
+    std::vector<int> order;
+    std::mutex mu;
+    std::vector<std::thread> callers;
+    {
+        Argon2Gate::Permit held(gate, 1);  // queue everyone behind a held permit
+        for (int i = 0; i < 4; ++i) {
+            callers.emplace_back([&, i] {
+                bool ran = false;
+                gate.run(1, [&] {
+                    std::lock_guard lock(mu);
+                    order.push_back(i);
+                    ran = true;
+                });
+                EXPECT_TRUE(ran);  // run() returned only after the work
+            });
+            // Each caller queued before the next one starts.
+            for (int w = 0; w < 500 && gate.threads() == 0; ++w) std::this_thread::sleep_for(1ms);
+            std::this_thread::sleep_for(20ms);
+        }
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(order.empty());
+    }
+    for (auto& t : callers) t.join();
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(Argon2Gate, RaisingTheLimitAddsThreads) {
+    Argon2Gate gate(1);
+    std::atomic<int> running{0};
+    std::atomic<int> peak{0};
+    auto work = [&] {
+        const int now = ++running;
+        int seen = peak.load();
+        while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(20ms);
+        --running;
+    };
+    auto burst = [&] {
+        std::vector<std::thread> callers;
+        for (int i = 0; i < 3; ++i) callers.emplace_back([&] { gate.run(1, work); });
+        for (auto& t : callers) t.join();
+    };
+    burst();
+    EXPECT_EQ(peak.load(), 1);
+    EXPECT_EQ(gate.threads(), 1u);
+    gate.set_limit(3);
+    peak = 0;
+    burst();
+    EXPECT_GE(peak.load(), 2);
+    EXPECT_LE(gate.threads(), 3u);
 }
 
 TEST(Argon2Gate, PinHashingGoesThroughTheProcessGate) {
