@@ -37,21 +37,18 @@ template <typename T, typename Work>
 Result<T> in_write_keeping_failures(store::Store& store, Work&& work) {
     for (int attempt = 1;; ++attempt) {
         const bool last = attempt >= store::kMaxTransactionAttempts;
-        auto tx = store.begin(store::TxMode::write);
-        if (!tx.ok()) {
-            if (!last && store::is_retryable(tx.error())) continue;
-            return tx.take_error();
+        // run_write may run `work` on another writer's thread (SQLite group commit).
+        Result<T> result = make_error(ErrorCode::internal_error, "write transaction did not run");
+        const Status done = store.run_write([&](store::Transaction& tx) {
+            bool keep = false;
+            result = work(tx, keep);
+            return result.ok() || keep;
+        });
+        if (!done.ok()) {
+            if (!last && store::is_retryable(done.error())) continue;
+            return done.error();
         }
-        bool keep = false;
-        Result<T> result = work(**tx, keep);
-        if (!result.ok() && !keep) {
-            if (!last && store::is_retryable(result.error())) continue;
-            return result;
-        }
-        if (Status committed = (*tx)->commit(); !committed.ok()) {
-            if (!last && store::is_retryable(committed.error())) continue;
-            return committed.take_error();
-        }
+        if (!result.ok() && !last && store::is_retryable(result.error())) continue;
         return result;
     }
 }

@@ -19,6 +19,21 @@ template <typename T, typename Work>
 Result<T> in_transaction(store::Store& store, store::TxMode mode, Work&& work) {
     for (int attempt = 1;; ++attempt) {
         const bool last = attempt >= store::kMaxTransactionAttempts;
+        if (mode == store::TxMode::write) {
+            // run_write may run `work` on another writer's thread (SQLite group commit).
+            Result<T> result =
+                make_error(ErrorCode::internal_error, "write transaction did not run");
+            const Status done = store.run_write([&](store::Transaction& tx) {
+                result = work(tx);
+                return result.ok();
+            });
+            if (!done.ok()) {
+                if (!last && store::is_retryable(done.error())) continue;
+                return done.error();
+            }
+            if (!result.ok() && !last && store::is_retryable(result.error())) continue;
+            return result;
+        }
         auto tx = store.begin(mode);
         if (!tx.ok()) {
             if (!last && store::is_retryable(tx.error())) continue;

@@ -9,6 +9,12 @@ Error unsupported(std::string_view what) {
 }
 }  // namespace
 
+Status Store::run_write(const std::function<bool(Transaction&)>& work) {
+    KAKUIN_TRY(auto tx, begin(TxMode::write));
+    if (!work(*tx)) return {};  // the transaction's destructor rolls it back
+    return tx->commit();
+}
+
 std::string_view otp_token_kind_name(OtpTokenKind k) {
     return k == OtpTokenKind::hardware ? "hardware" : "software";
 }

@@ -374,6 +374,14 @@ public:
     virtual ~Store() = default;
     // May wait for another writer (bounded); storage_failure when it cannot start.
     virtual Result<std::unique_ptr<Transaction>> begin(TxMode mode) = 0;
+
+    // One write transaction: `work` returns true to commit what it did, false to roll it
+    // back. Returns the error that kept the transaction from starting or from committing
+    // (ok after a rollback `work` asked for). The default runs begin(write), `work` and
+    // commit() on the caller's thread; a store may instead run `work` on the thread of
+    // another writer whose COMMIT it shares (SQLite's group commit), so `work` must not
+    // depend on the thread it runs on (no thread-locals, no locks the caller holds).
+    virtual Status run_write(const std::function<bool(Transaction&)>& work);
 };
 
 }  // namespace kakuin::store

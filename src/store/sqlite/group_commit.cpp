@@ -16,6 +16,15 @@ struct GroupCommit::Group {
     Status result;
 };
 
+// A run() call: its work, and what became of it.
+struct GroupCommit::Job {
+    const std::function<bool(Connection&)>* work = nullptr;
+    bool started = false;  // a leader took it from the queue
+    bool done = false;     // result (or thrown) is final
+    Status result;
+    std::exception_ptr thrown;
+};
+
 namespace {
 constexpr std::chrono::milliseconds kWait{kBusyTimeoutMs};
 
@@ -61,6 +70,7 @@ void GroupCommit::hold(bool held) {
         stats_.held_time += now - held_since_;
     }
     held_ = held;
+    if (!held && !jobs_.empty()) job_cv_.notify_all();  // one of them may lead now
 }
 
 // Prepared once per connection (the literal is the cache key): BEGIN, SAVEPOINT, RELEASE and
@@ -87,9 +97,15 @@ Result<Connection*> GroupCommit::enter() {
         (void)leave(lock);
         return e;
     };
+    if (Status s = open_outer(lock); !s.ok()) return give_up(s.take_error());
+    if (Status s = exec("savepoint", "SAVEPOINT w"); !s.ok()) return give_up(s.take_error());
+    return conn_.get();
+}
+
+Status GroupCommit::open_outer(std::unique_lock<std::mutex>& lock) {
     if (!conn_) {
         auto c = Connection::open(path_);
-        if (!c.ok()) return give_up(c.take_error());
+        if (!c.ok()) return c.take_error();
         conn_ = std::move(c).value();
         sqlite3_commit_hook(conn_->db(), commit_hook, &veto_);
         checkpointer_.install(conn_->db());
@@ -99,7 +115,7 @@ Result<Connection*> GroupCommit::enter() {
         // bounded by the pages one write transaction touches.
         if (Status s = exec("pragmas", "PRAGMA temp_store=MEMORY"); !s.ok()) {
             conn_.reset();
-            return give_up(s.take_error());
+            return s;
         }
     }
     if (outer_open_ && sqlite3_get_autocommit(conn_->db())) {
@@ -109,11 +125,10 @@ Result<Connection*> GroupCommit::enter() {
         lock.unlock();
     }
     if (!outer_open_) {
-        if (Status s = exec("begin", "BEGIN IMMEDIATE"); !s.ok()) return give_up(s.take_error());
+        KAKUIN_TRY_STATUS(exec("begin", "BEGIN IMMEDIATE"));
         outer_open_ = true;
     }
-    if (Status s = exec("savepoint", "SAVEPOINT w"); !s.ok()) return give_up(s.take_error());
-    return conn_.get();
+    return {};
 }
 
 Status GroupCommit::commit() {
@@ -129,12 +144,16 @@ Status GroupCommit::commit() {
         (void)leave(lock);
         return lost;
     }
+    return join_group(lock, 1);
+}
+
+Status GroupCommit::join_group(std::unique_lock<std::mutex>& lock, int members) {
     if (!group_) {
         group_ = std::make_shared<Group>();
         group_->opened = Clock::now();
     }
     std::shared_ptr<Group> g = group_;
-    ++g->members;
+    g->members += members;
     const bool room = g->members < kMaxGroupMembers && Clock::now() - g->opened < kMaxGroupDelay &&
                       !g->poisoned;
     if (room && queued_ == 0 && last_group_members_ > 1) {
@@ -161,6 +180,118 @@ Status GroupCommit::commit() {
     }
     done_cv_.wait(lock, [&] { return g->done; });  // the COMMIT itself is bounded by the disk
     return g->result;
+}
+
+Status GroupCommit::run(const std::function<bool(Connection&)>& work) {
+    Job job;
+    job.work = &work;
+    std::unique_lock lock(mu_);
+    jobs_.push_back(&job);
+    const Clock::time_point deadline = Clock::now() + kWait;
+    while (!job.done) {
+        if (job.started) {  // a leader runs it; its own waits are bounded
+            job_cv_.wait(lock, [&] { return job.done; });
+            break;
+        }
+        if (!held_) {
+            hold(true);
+            lead(lock);
+            continue;
+        }
+        if (job_cv_.wait_until(lock, deadline) == std::cv_status::timeout && !job.started &&
+            held_) {
+            jobs_.erase(std::find(jobs_.begin(), jobs_.end(), &job));
+            return make_error(ErrorCode::storage_failure,
+                              "begin: the database is busy (another writer held it too long)");
+        }
+    }
+    lock.unlock();
+    if (job.thrown) std::rethrow_exception(job.thrown);
+    return job.result;
+}
+
+void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
+    std::vector<Job*> kept;  // released into the outer transaction, awaiting its COMMIT
+    auto finish = [&](Job* j, const Status& st) {
+        j->result = st;
+        j->done = true;
+    };
+    const Clock::time_point started = Clock::now();
+    lock.unlock();
+    Status ready = open_outer(lock);
+    lock.lock();
+    if (!ready.ok()) {  // every queued job would fail the same way
+        for (Job* j : jobs_) {
+            j->started = true;
+            finish(j, ready);
+        }
+        jobs_.clear();
+        (void)leave(lock);
+        job_cv_.notify_all();
+        return;
+    }
+    for (;;) {
+        const Clock::time_point opened = group_ ? group_->opened : started;
+        const int members = (group_ ? group_->members : 0) + static_cast<int>(kept.size());
+        if (jobs_.empty() || members >= kMaxGroupMembers || Clock::now() - opened >= kMaxGroupDelay ||
+            (group_ && group_->poisoned))
+            break;
+        Job* j = jobs_.front();
+        jobs_.pop_front();
+        j->started = true;
+        lock.unlock();
+
+        bool keep = false;
+        bool broken = false;  // its savepoint could not be undone on its own
+        Status st = exec("savepoint", "SAVEPOINT w");
+        if (st.ok()) {
+            try {
+                keep = (*j->work)(*conn_);
+            } catch (...) {
+                j->thrown = std::current_exception();
+                keep = false;
+            }
+            if (keep) st = exec("commit", "RELEASE w");
+            if (!keep || !st.ok()) {  // undo this job only
+                Status undone = exec("rollback", "ROLLBACK TO w");
+                if (undone.ok()) undone = exec("rollback", "RELEASE w");
+                if (!undone.ok()) {
+                    broken = true;
+                    st = undone;
+                }
+                keep = false;
+            }
+        }
+        const bool lost = sqlite3_get_autocommit(conn_->db()) != 0;  // SQLite rolled it back
+        lock.lock();
+        if (broken || lost) {
+            // Nothing released into the outer transaction can be committed any more.
+            if (!lost) (void)exec("rollback", "ROLLBACK");
+            const Error why = make_error(
+                ErrorCode::storage_failure,
+                "commit: the group's transaction was rolled back (" +
+                    (st.ok() ? std::string("by SQLite") : st.error().detail) + ")");
+            outer_lost(lock, why);
+            finish(j, why);
+            for (Job* k : kept) finish(k, why);
+            if (!conn_ || !sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen
+            (void)leave(lock);
+            job_cv_.notify_all();
+            return;
+        }
+        if (keep) {
+            kept.push_back(j);
+        } else {
+            finish(j, st);  // undone as asked (ok), or the error that undid it
+        }
+    }
+    if (kept.empty()) {
+        (void)leave(lock);
+    } else {
+        const Status committed = join_group(lock, static_cast<int>(kept.size()));
+        for (Job* k : kept) finish(k, committed);
+    }
+    job_cv_.notify_all();
 }
 
 void GroupCommit::rollback() {

@@ -23,6 +23,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -66,6 +68,16 @@ public:
     // ROLLBACK TO the savepoint; the connection is no longer held afterwards.
     void rollback();
 
+    // A whole write transaction: runs `work` on the writer connection inside a savepoint of
+    // its own; `work` returns true to keep its changes, false to undo them. Returns ok once a
+    // COMMIT covering kept changes is durable (at once for undone ones), or the error that
+    // kept them from being committed. Flat combining: whichever caller finds the connection
+    // free runs every queued `work` in turn, each in its savepoint, and COMMITs them as one
+    // group, so that the connection does not pass from thread to thread (a wake-up each) per
+    // transaction. `work` therefore may run on another caller's thread. An exception from
+    // `work` undoes its changes and is rethrown on its caller's thread.
+    Status run(const std::function<bool(Connection&)>& work);
+
     // Tests only: called before each COMMIT of a group; returning true turns it into a failure
     // (a commit hook that vetoes), as an I/O error would.
     void set_commit_veto_for_testing(std::function<bool()> veto);
@@ -78,7 +90,20 @@ public:
 
 private:
     struct Group;
+    struct Job;
     using Clock = std::chrono::steady_clock;
+
+    // REQUIRES: held by the caller, `lock` owns mu_. Runs queued jobs into the outer
+    // transaction and commits them (or hands the connection on); every job it took is done
+    // when it returns, with `lock` owning mu_ again.
+    void lead(std::unique_lock<std::mutex>& lock);
+    // REQUIRES: held, `lock` not owning mu_. Opens the connection and the outer transaction
+    // when needed.
+    Status open_outer(std::unique_lock<std::mutex>& lock);
+    // REQUIRES: held, `lock` owns mu_, `members` transactions released into the outer
+    // transaction. Waits for or runs the group's COMMIT (see commit()); returns its status
+    // with `lock` owning mu_ and the connection no longer held by the caller.
+    Status join_group(std::unique_lock<std::mutex>& lock, int members);
 
     // REQUIRES: held, `lock` owns mu_. Hands the connection to a queued writer, or, with nobody
     // queued, ends the outer transaction (COMMIT for the members, ROLLBACK when empty).
@@ -102,6 +127,8 @@ private:
     bool held_ = false;                // guarded by mu_
     int queued_ = 0;                   // writers waiting in enter(); guarded by mu_
     std::shared_ptr<Group> group_;     // released members awaiting COMMIT; guarded by mu_
+    std::deque<Job*> jobs_;            // run() calls waiting for a leader; guarded by mu_
+    std::condition_variable job_cv_;   // a job finished, or the connection became free
     std::uint64_t commits_ = 0;        // guarded by mu_
     int last_group_members_ = 0;       // guarded by mu_
     Clock::duration last_commit_{};    // how long the last COMMIT took; guarded by mu_

@@ -66,6 +66,13 @@ Result<std::unique_ptr<Transaction>> SqliteStore::begin(TxMode mode) {
     return std::unique_ptr<Transaction>(new SqliteTransaction(*this, std::move(conn)));
 }
 
+Status SqliteStore::run_write(const std::function<bool(Transaction&)>& work) {
+    return writer_->run([&](Connection& conn) {
+        SqliteTransaction tx(conn);
+        return work(tx);
+    });
+}
+
 int SqliteStore::writers_queued() const { return writer_->queued(); }
 
 std::uint64_t SqliteStore::durable_commits() const { return writer_->durable_commits(); }

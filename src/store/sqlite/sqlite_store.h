@@ -33,6 +33,8 @@ public:
 
     // REQUIRES: the store outlives every transaction it began.
     Result<std::unique_ptr<Transaction>> begin(TxMode mode) override;
+    // Through GroupCommit::run: `work` may run on another writer's thread.
+    Status run_write(const std::function<bool(Transaction&)>& work) override;
 
     // Tests only: see GroupCommit::set_commit_veto_for_testing.
     void set_commit_veto_for_testing(std::function<bool()> veto);

@@ -233,7 +233,10 @@ SqliteTransaction::SqliteTransaction(SqliteStore& store, std::unique_ptr<Connect
 SqliteTransaction::SqliteTransaction(GroupCommit& writer, Connection& conn)
     : writer_(&writer), conn_(&conn) {}
 
+SqliteTransaction::SqliteTransaction(Connection& conn) : conn_(&conn) {}
+
 SqliteTransaction::~SqliteTransaction() {
+    if (!store_ && !writer_) return;  // GroupCommit::run ends its savepoint
     if (writer_) {
         if (!finished_) writer_->rollback();
         return;
@@ -247,6 +250,10 @@ Status SqliteTransaction::commit() {
     if (writer_) {
         finished_ = true;  // the writer connection is handed on whatever the outcome
         return writer_->commit();
+    }
+    if (!store_) {  // inside GroupCommit::run: it RELEASEs the savepoint and COMMITs
+        finished_ = true;
+        return {};
     }
     KAKUIN_TRY_STATUS(conn_->exec("commit", "COMMIT"));
     finished_ = true;

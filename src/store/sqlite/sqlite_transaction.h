@@ -19,6 +19,9 @@ public:
     SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> conn);
     // Write: REQUIRES `writer.enter()` returned `conn`.
     SqliteTransaction(GroupCommit& writer, Connection& conn);
+    // Write, inside a savepoint that GroupCommit::run opened and ends: commit() and the
+    // destructor leave it to run().
+    explicit SqliteTransaction(Connection& conn);
     // Rolls back unless commit() ran, then returns the connection (pool or writer).
     ~SqliteTransaction() override;
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -293,6 +294,123 @@ TEST_F(GroupCommitTest, SecondStoreOnTheSameFileInterleaves) {
     c.join();
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(counts().certificates, 120);
+}
+
+// run_write (flat combining): concurrent callers' transactions run in turn on whichever caller
+// holds the writer, each in its own savepoint, and share COMMITs; every one reports only after
+// its COMMIT, and each sees its own outcome.
+TEST_F(GroupCommitTest, RunWriteCombinesCallersIntoSharedCommits) {
+    constexpr int kThreads = 8, kEach = 40;
+    const std::uint64_t commits_before = store->durable_commits();
+    std::atomic<int> failures{0}, ran_elsewhere{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            const auto me = std::this_thread::get_id();
+            for (int i = 0; i < kEach; ++i) {
+                const std::string serial = "rw" + std::to_string(t) + "-" + std::to_string(i);
+                Status inner;
+                const Status done = store->run_write([&](Transaction& tx) {
+                    if (std::this_thread::get_id() != me) ++ran_elsewhere;
+                    inner = write(tx, serial);
+                    return inner.ok();
+                });
+                if (!done.ok() || !inner.ok()) ++failures;
+                // Durable and visible once run_write returned.
+                if (!has(serial)) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    const std::uint64_t commits = store->durable_commits() - commits_before;
+    EXPECT_LT(commits, static_cast<std::uint64_t>(kThreads * kEach)) << "no COMMIT was shared";
+    EXPECT_GT(ran_elsewhere.load(), 0) << "no transaction ran on another caller's thread";
+    open();
+    const RowCounts c = counts();
+    EXPECT_EQ(c.certificates, kThreads * kEach);
+    EXPECT_EQ(c.history, kThreads * kEach);
+}
+
+// A transaction that asks for a rollback, fails on a constraint, or throws leaves nothing; the
+// others around it commit; the exception reaches its own caller.
+TEST_F(GroupCommitTest, RunWriteUndoesOnlyTheFailingTransactions) {
+    ASSERT_TRUE(store->run_write([&](Transaction& tx) { return write(tx, "taken").ok(); }).ok());
+    constexpr int kThreads = 6, kEach = 30;
+    std::atomic<int> wrong{0}, kept{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                const std::string serial = "u" + std::to_string(t) + "-" + std::to_string(i);
+                const int kind = i % 4;  // 0 keep, 1 ask for rollback, 2 constraint, 3 throw
+                try {
+                    const Status done = store->run_write([&](Transaction& tx) {
+                        if (!write(tx, serial).ok()) return false;
+                        if (kind == 1) return false;
+                        if (kind == 2) return tx.insert_certificate(make_cert(kWho, "taken")).ok();
+                        if (kind == 3) throw std::runtime_error("work failed");
+                        return true;
+                    });
+                    if (kind == 3 || !done.ok()) ++wrong;
+                    if (kind == 0) ++kept;
+                } catch (const std::runtime_error&) {
+                    if (kind != 3) ++wrong;
+                }
+                if (has(serial) != (kind == 0)) ++wrong;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(wrong.load(), 0);
+    open();
+    const RowCounts c = counts();
+    EXPECT_EQ(c.certificates, kept.load() + 1);
+    EXPECT_EQ(c.history, kept.load() + 1);
+}
+
+// A COMMIT that fails fails every transaction of its group, run_write ones included, and
+// leaves none of them.
+TEST_F(GroupCommitTest, RunWriteReportsAFailedCommitToEveryMember) {
+    std::atomic<int> vetoes{0};
+    store->set_commit_veto_for_testing([&] { ++vetoes; return true; });
+    std::vector<std::thread> threads;
+    std::atomic<int> failed{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            const Status done = store->run_write(
+                [&](Transaction& tx) { return write(tx, "veto" + std::to_string(t)).ok(); });
+            if (!done.ok()) ++failed;
+        });
+    }
+    for (auto& th : threads) th.join();
+    store->set_commit_veto_for_testing(nullptr);
+    EXPECT_EQ(failed.load(), 4);
+    EXPECT_GE(vetoes.load(), 1);
+    for (int t = 0; t < 4; ++t) EXPECT_FALSE(has("veto" + std::to_string(t)));
+    // The writer works again afterwards.
+    EXPECT_TRUE(store->run_write([&](Transaction& tx) { return write(tx, "after").ok(); }).ok());
+    EXPECT_TRUE(has("after"));
+}
+
+// run_write and begin(write) interleave on the same writer: a run_write caller waits while a
+// begin() transaction holds the connection, and both commit.
+TEST_F(GroupCommitTest, RunWriteWaitsForAnOpenBeginTransaction) {
+    auto tx = store->begin(TxMode::write);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(write(**tx, "held").ok());
+    std::atomic<bool> finished{false};
+    std::thread other([&] {
+        EXPECT_TRUE(store->run_write([&](Transaction& t) { return write(t, "queued").ok(); }).ok());
+        finished = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(finished.load());
+    ASSERT_TRUE((*tx)->commit().ok());
+    other.join();
+    EXPECT_TRUE(finished.load());
+    EXPECT_TRUE(has("held"));
+    EXPECT_TRUE(has("queued"));
 }
 
 }  // namespace
