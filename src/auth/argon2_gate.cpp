@@ -30,6 +30,7 @@ void Argon2Gate::run(std::uint32_t lanes, const std::function<void()>& work) {
     Job job{lanes, &work};
     {
         std::lock_guard lock(mutex_);
+        ++pending_;
         jobs_.push_back(&job);
         // A thread per permit at most: more could only wait for permits.
         if (idle_threads_ < jobs_.size() && threads_.size() < limit_)
@@ -37,6 +38,8 @@ void Argon2Gate::run(std::uint32_t lanes, const std::function<void()>& work) {
     }
     queued_.notify_one();
     job.done.acquire();
+    std::lock_guard lock(mutex_);
+    --pending_;
 }
 
 void Argon2Gate::work_loop() {
@@ -57,6 +60,11 @@ void Argon2Gate::work_loop() {
         job->done.release();  // `job` lives on the caller's stack: not touched after this
         lock.lock();
     }
+}
+
+std::size_t Argon2Gate::pending() const {
+    std::lock_guard lock(mutex_);
+    return pending_;
 }
 
 std::size_t Argon2Gate::threads() const {

@@ -56,6 +56,8 @@ public:
     std::uint32_t in_use() const;
     // The gate's threads started so far (tests and diagnostics).
     std::size_t threads() const;
+    // run() calls not yet returned (tests and diagnostics).
+    std::size_t pending() const;
 
 private:
     struct Job;
@@ -74,6 +76,7 @@ private:
     std::condition_variable queued_;   // a job was queued, or the gate stops
     std::deque<Job*> jobs_;            // guarded by mutex_
     std::size_t idle_threads_ = 0;     // threads waiting for a job; guarded by mutex_
+    std::size_t pending_ = 0;          // run() calls in progress; guarded by mutex_
     bool stopping_ = false;            // guarded by mutex_
     std::vector<std::thread> threads_; // guarded by mutex_
 };
