@@ -28,6 +28,12 @@ struct GroupCommit::Job {
 namespace {
 constexpr std::chrono::milliseconds kWait{kBusyTimeoutMs};
 
+// Whether a group of `members` opened at `opened` still takes members.
+bool group_has_room(int members, std::chrono::steady_clock::time_point opened, bool poisoned) {
+    return members < kMaxGroupMembers &&
+           std::chrono::steady_clock::now() - opened < kMaxGroupDelay && !poisoned;
+}
+
 int commit_hook(void* arg) {
     const auto* veto = static_cast<const std::function<bool()>*>(arg);
     return *veto && (*veto)() ? 1 : 0;  // non-zero turns the COMMIT into a ROLLBACK
@@ -154,8 +160,7 @@ Status GroupCommit::join_group(std::unique_lock<std::mutex>& lock, int members) 
     }
     std::shared_ptr<Group> g = group_;
     g->members += members;
-    const bool room = g->members < kMaxGroupMembers && Clock::now() - g->opened < kMaxGroupDelay &&
-                      !g->poisoned;
+    const bool room = group_has_room(g->members, g->opened, g->poisoned);
     if (room && queued_ == 0 && last_group_members_ > 1) {
         // Commit delay: nobody is queued yet, but writers were concurrent a moment ago.
         hold(false);
@@ -231,10 +236,9 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
         return;
     }
     for (;;) {
-        const Clock::time_point opened = group_ ? group_->opened : started;
         const int members = (group_ ? group_->members : 0) + static_cast<int>(kept.size());
-        if (jobs_.empty() || members >= kMaxGroupMembers || Clock::now() - opened >= kMaxGroupDelay ||
-            (group_ && group_->poisoned))
+        if (jobs_.empty() || !group_has_room(members, group_ ? group_->opened : started,
+                                             group_ && group_->poisoned))
             break;
         Job* j = jobs_.front();
         jobs_.pop_front();
@@ -253,11 +257,9 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
             }
             if (keep) st = exec("commit", "RELEASE w");
             if (!keep || !st.ok()) {  // undo this job only
-                Status undone = exec("rollback", "ROLLBACK TO w");
-                if (undone.ok()) undone = exec("rollback", "RELEASE w");
-                if (!undone.ok()) {
+                if (Status undone = undo_savepoint(); !undone.ok()) {
                     broken = true;
-                    st = undone;
+                    st = std::move(undone);
                 }
                 keep = false;
             }
@@ -266,15 +268,10 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
         lock.lock();
         if (broken || lost) {
             // Nothing released into the outer transaction can be committed any more.
-            if (!lost) (void)exec("rollback", "ROLLBACK");
-            const Error why = make_error(
-                ErrorCode::storage_failure,
-                "commit: the group's transaction was rolled back (" +
-                    (st.ok() ? std::string("by SQLite") : st.error().detail) + ")");
-            outer_lost(lock, why);
+            const Error why = abandon_outer(lock, st);
             finish(j, why);
             for (Job* k : kept) finish(k, why);
-            if (!conn_ || !sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen
+            if (!sqlite3_get_autocommit(conn_->db())) conn_.reset();  // stuck: reopen next time
             (void)leave(lock);
             job_cv_.notify_all();
             return;
@@ -295,18 +292,28 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
 }
 
 void GroupCommit::rollback() {
-    Status s = exec("rollback", "ROLLBACK TO w");
-    if (s.ok()) s = exec("rollback", "RELEASE w");
+    const Status s = undo_savepoint();
     std::unique_lock lock(mu_);
     if (!s.ok() || sqlite3_get_autocommit(conn_->db())) {
         // The savepoint could not be undone on its own (or SQLite already rolled back the outer
         // transaction): the group's transaction cannot be trusted; end it without committing.
-        if (!sqlite3_get_autocommit(conn_->db())) (void)exec("rollback", "ROLLBACK");
-        outer_lost(lock, make_error(ErrorCode::storage_failure,
-                                    "commit: the group's transaction was rolled back (" +
-                                        (s.ok() ? std::string("by SQLite") : s.error().detail) + ")"));
+        (void)abandon_outer(lock, s);
     }
     (void)leave(lock);
+}
+
+Status GroupCommit::undo_savepoint() {
+    KAKUIN_TRY_STATUS(exec("rollback", "ROLLBACK TO w"));
+    return exec("rollback", "RELEASE w");
+}
+
+Error GroupCommit::abandon_outer(std::unique_lock<std::mutex>& lock, const Status& why) {
+    if (!sqlite3_get_autocommit(conn_->db())) (void)exec("rollback", "ROLLBACK");
+    Error e = make_error(ErrorCode::storage_failure,
+                         "commit: the group's transaction was rolled back (" +
+                             (why.ok() ? std::string("by SQLite") : why.error().detail) + ")");
+    outer_lost(lock, e);
+    return e;
 }
 
 Status GroupCommit::leave(std::unique_lock<std::mutex>& lock) {

@@ -113,6 +113,11 @@ private:
     Status finish_group(std::unique_lock<std::mutex>& lock);
     // REQUIRES: held. The outer transaction was rolled back by SQLite (I/O error): fail its group.
     void outer_lost(std::unique_lock<std::mutex>& lock, const Error& why);
+    // REQUIRES: held. ROLLBACK TO and RELEASE the savepoint.
+    Status undo_savepoint();
+    // REQUIRES: held, `lock` owns mu_. Rolls the outer transaction back (unless SQLite already
+    // did) and fails its group with the error returned, which names `why` (ok: by SQLite).
+    Error abandon_outer(std::unique_lock<std::mutex>& lock, const Status& why);
     // REQUIRES: held (or in the destructor), `sql` a string literal.
     Status exec(const char* what, const char* sql);
     // REQUIRES: mu_ held. Sets held_ and accounts the held time.
