@@ -12,7 +12,7 @@
 #include "core/result.h"
 #include "core/usage_history.h"
 #include "service/context.h"
-#include "store/retry.h"
+#include "service/unit_of_work.h"
 #include "store/store.h"
 
 namespace kakuin::service {
@@ -28,30 +28,6 @@ inline constexpr std::string_view enrollment_started = "enrollment.started";
 
 // Detail shown when the OTP step is required but the person has no token registered.
 inline constexpr const char* kNoOtpTokenJa = "ワンタイムパスワードが登録されていません。管理者（管理者の場合はお取引店）に登録を依頼してください。";
-
-// Like in_transaction (write), but `work(tx, keep)` may set `keep` before failing: the
-// transaction is then committed (the failure's counter and history record) and the work's
-// error returned. Retryable store failures (store/retry.h, PostgreSQL only) run it again, as
-// in_transaction does.
-template <typename T, typename Work>
-Result<T> in_write_keeping_failures(store::Store& store, Work&& work) {
-    for (int attempt = 1;; ++attempt) {
-        const bool last = attempt >= store::kMaxTransactionAttempts;
-        // run_write may run `work` on another writer's thread (SQLite group commit).
-        Result<T> result = make_error(ErrorCode::internal_error, "write transaction did not run");
-        const Status done = store.run_write([&](store::Transaction& tx) {
-            bool keep = false;
-            result = work(tx, keep);
-            return result.ok() || keep;
-        });
-        if (!done.ok()) {
-            if (!last && store::is_retryable(done.error())) continue;
-            return done.error();
-        }
-        if (!result.ok() && !last && store::is_retryable(result.error())) continue;
-        return result;
-    }
-}
 
 // A PIN hash of a fixed string, verified when the contract or person does not exist so that
 // unknown IDs cost the same Argon2 time as known ones. Made once, on first use.

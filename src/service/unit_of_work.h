@@ -10,6 +10,29 @@
 
 namespace kakuin::service {
 
+// in_transaction(write) below, except that `work(tx, keep)` may set `keep` before failing: the
+// transaction is then committed (say a refused login's failure counter and history record) and
+// the work's error returned. Retryable store failures run it again, as in in_transaction.
+template <typename T, typename Work>
+Result<T> in_write_keeping_failures(store::Store& store, Work&& work) {
+    for (int attempt = 1;; ++attempt) {
+        const bool last = attempt >= store::kMaxTransactionAttempts;
+        // run_write may run `work` on another writer's thread (SQLite group commit).
+        Result<T> result = make_error(ErrorCode::internal_error, "write transaction did not run");
+        const Status done = store.run_write([&](store::Transaction& tx) {
+            bool keep = false;
+            result = work(tx, keep);
+            return result.ok() || keep;
+        });
+        if (!done.ok()) {
+            if (!last && store::is_retryable(done.error())) continue;
+            return done.error();
+        }
+        if (!result.ok() && !last && store::is_retryable(result.error())) continue;
+        return result;
+    }
+}
+
 // `work` is called as work(store::Transaction&) and returns Result<T> (or Status).
 //
 // A retryable failure (store/retry.h: a PostgreSQL serialization failure or deadlock, never
@@ -17,23 +40,12 @@ namespace kakuin::service {
 // store::kMaxTransactionAttempts times in all: `work` must not keep state between attempts.
 template <typename T, typename Work>
 Result<T> in_transaction(store::Store& store, store::TxMode mode, Work&& work) {
+    if (mode == store::TxMode::write) {  // committed only when `work` succeeds
+        return in_write_keeping_failures<T>(
+            store, [&](store::Transaction& tx, bool& /*keep*/) { return work(tx); });
+    }
     for (int attempt = 1;; ++attempt) {
         const bool last = attempt >= store::kMaxTransactionAttempts;
-        if (mode == store::TxMode::write) {
-            // run_write may run `work` on another writer's thread (SQLite group commit).
-            Result<T> result =
-                make_error(ErrorCode::internal_error, "write transaction did not run");
-            const Status done = store.run_write([&](store::Transaction& tx) {
-                result = work(tx);
-                return result.ok();
-            });
-            if (!done.ok()) {
-                if (!last && store::is_retryable(done.error())) continue;
-                return done.error();
-            }
-            if (!result.ok() && !last && store::is_retryable(result.error())) continue;
-            return result;
-        }
         auto tx = store.begin(mode);
         if (!tx.ok()) {
             if (!last && store::is_retryable(tx.error())) continue;
