@@ -1,76 +1,26 @@
 #include "auth/argon2_gate.h"
 
-#include <pthread.h>
-
 #include <algorithm>
-#include <semaphore>
+#include <thread>
 
 namespace kakuin::auth {
 
-struct Argon2Gate::Job {
-    std::uint32_t lanes;
-    const std::function<void()>* work;
-    std::binary_semaphore done{0};
-};
-
-Argon2Gate::Argon2Gate(std::uint32_t permits) : limit_(std::max<std::uint32_t>(permits, 1)) {}
-
-Argon2Gate::~Argon2Gate() {
-    std::vector<std::thread> threads;
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-        threads.swap(threads_);
-    }
-    queued_.notify_all();
-    for (auto& t : threads) t.join();
-}
+Argon2Gate::Argon2Gate(std::uint32_t permits)
+    : limit_(std::max<std::uint32_t>(permits, 1)),
+      pool_({.name = "kakuin-argon2", .max_threads = limit_, .nice = 0}) {}
 
 void Argon2Gate::run(std::uint32_t lanes, const std::function<void()>& work) {
-    Job job{lanes, &work};
-    {
-        std::lock_guard lock(mutex_);
-        ++pending_;
-        jobs_.push_back(&job);
-        // A thread per permit at most: more could only wait for permits.
-        if (idle_threads_ < jobs_.size() && threads_.size() < limit_)
-            threads_.emplace_back([this] { work_loop(); });
-    }
-    queued_.notify_one();
-    job.done.acquire();
-    std::lock_guard lock(mutex_);
-    --pending_;
+    // A thread per permit at most (the pool's maximum follows the limit): more could only
+    // wait for permits.
+    pool_.run([&] {
+        const Permit permit(*this, lanes);
+        work();
+    });
 }
 
-void Argon2Gate::work_loop() {
-    pthread_setname_np(pthread_self(), "kakuin-argon2");
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        ++idle_threads_;
-        queued_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
-        --idle_threads_;
-        if (jobs_.empty()) return;  // stopping, nothing left to do
-        Job* job = jobs_.front();
-        jobs_.pop_front();
-        lock.unlock();
-        {
-            const Permit permit(*this, job->lanes);
-            (*job->work)();
-        }
-        job->done.release();  // `job` lives on the caller's stack: not touched after this
-        lock.lock();
-    }
-}
+std::size_t Argon2Gate::pending() const { return pool_.pending(); }
 
-std::size_t Argon2Gate::pending() const {
-    std::lock_guard lock(mutex_);
-    return pending_;
-}
-
-std::size_t Argon2Gate::threads() const {
-    std::lock_guard lock(mutex_);
-    return threads_.size();
-}
+std::size_t Argon2Gate::threads() const { return pool_.threads(); }
 
 std::uint64_t Argon2Gate::acquire(std::uint32_t lanes) {
     std::unique_lock lock(mutex_);
@@ -101,6 +51,7 @@ void Argon2Gate::set_limit(std::uint32_t permits) {
         std::lock_guard lock(mutex_);
         limit_ = std::max<std::uint32_t>(permits, 1);
     }
+    pool_.set_max_threads(std::max<std::uint32_t>(permits, 1));
     changed_.notify_all();
 }
 

@@ -5,22 +5,21 @@
 // Every hash_pin / verify_pin therefore holds permits for its lanes (parallelism p) while
 // libargon2 runs, and waits in arrival order when the permits are taken.
 //
-// The hashes themselves run on the gate's own threads (at most one per permit, started on
-// first use), not on the caller's: a caller queues its hash and sleeps until it is done. A
-// hashing thread that finishes one hash takes the next queued one at once, on the core it is
-// already running on. When callers hashed on their own threads, every hash began with a
-// wake-up of a sleeping thread, which the kernel often queued behind a running hash while the
-// other core went idle for a time slice (perf sched: 3-5 % of both cores idle under a full
-// login queue).
+// The hashes themselves run on the gate's own threads (a core::WorkerPool named
+// kakuin-argon2, at most one thread per permit, started on first use), not on the caller's: a
+// caller queues its hash and sleeps until it is done. A hashing thread that finishes one hash
+// takes the next queued one at once, on the core it is already running on. When callers hashed
+// on their own threads, every hash began with a wake-up of a sleeping thread, which the kernel
+// often queued behind a running hash while the other core went idle for a time slice (perf
+// sched: 3-5 % of both cores idle under a full login queue).
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
-#include <thread>
-#include <vector>
+
+#include "core/worker_pool.h"
 
 namespace kakuin::auth {
 
@@ -28,7 +27,7 @@ class Argon2Gate {
 public:
     explicit Argon2Gate(std::uint32_t permits);
     // Waits for queued work to finish, then stops the gate's threads.
-    ~Argon2Gate();
+    ~Argon2Gate() = default;
     Argon2Gate(const Argon2Gate&) = delete;
     Argon2Gate& operator=(const Argon2Gate&) = delete;
 
@@ -49,22 +48,20 @@ public:
         std::uint64_t held_;
     };
 
-    // Changes the number of permits (at least 1). Holders keep theirs; waiters re-check.
+    // Changes the number of permits (at least 1) and of threads. Holders keep theirs; waiters
+    // re-check; surplus threads end once the queue no longer needs them.
     void set_limit(std::uint32_t permits);
     std::uint32_t limit() const;
     // Permits currently held (tests and diagnostics).
     std::uint32_t in_use() const;
-    // The gate's threads started so far (tests and diagnostics).
+    // The gate's threads running now (tests and diagnostics).
     std::size_t threads() const;
     // run() calls not yet returned (tests and diagnostics).
     std::size_t pending() const;
 
 private:
-    struct Job;
-
     std::uint64_t acquire(std::uint32_t lanes);
     void release(std::uint64_t n);
-    void work_loop();
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;
@@ -73,12 +70,7 @@ private:
     std::uint64_t next_ticket_ = 0;  // arrival order: no hash waits behind later ones forever
     std::uint64_t serving_ = 0;
 
-    std::condition_variable queued_;   // a job was queued, or the gate stops
-    std::deque<Job*> jobs_;            // guarded by mutex_
-    std::size_t idle_threads_ = 0;     // threads waiting for a job; guarded by mutex_
-    std::size_t pending_ = 0;          // run() calls in progress; guarded by mutex_
-    bool stopping_ = false;            // guarded by mutex_
-    std::vector<std::thread> threads_; // guarded by mutex_
+    core::WorkerPool pool_;  // last: destroyed (its threads joined) first
 };
 
 // The process's gate, used by hash_pin and verify_pin. Starts with one permit per hardware

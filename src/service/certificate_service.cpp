@@ -1,5 +1,9 @@
 #include "service/certificate_service.h"
 
+#include <algorithm>
+#include <optional>
+#include <thread>
+
 #include "service/admin_support.h"
 #include "service/unit_of_work.h"
 #include "service/usage.h"
@@ -131,13 +135,12 @@ Result<IssuedBundle> CertificateService::issue_certificate(const Actor& actor,
                                                            const PersonKey& person,
                                                            std::span<const std::uint8_t> csr,
                                                            Kind kind) {
-    // The CSR is checked before the store is touched: a refused CSR writes nothing.
-    KAKUIN_TRY(pki::CheckedCsr checked, pki::check_csr(csr, policy_.certificate.allowed_key_types));
+    // The CSR is checked before the store is touched: a refused CSR writes nothing. Signed
+    // before the write transaction, so that other writers do not wait for it.
     const TimePoint now = clock_.now();
-    // Signed before the write transaction, so that other writers do not wait for it.
-    KAKUIN_TRY(pki::IssuedCertificate presigned, presign(person, checked, now));
+    KAKUIN_TRY(PresignedCertificate signed_, check_and_presign(person, csr, now));
     return in_transaction<IssuedBundle>(store_, TxMode::write, [&](Transaction& tx) {
-        return issue_in(tx, actor, person, checked, kind, now, &presigned);
+        return issue_in(tx, actor, person, signed_.checked, kind, now, &signed_.presigned);
     });
 }
 
@@ -160,6 +163,28 @@ Result<pki::IssuedCertificate> CertificateService::presign(const PersonKey& pers
                                                            const pki::CheckedCsr& csr,
                                                            TimePoint now) const {
     return sign(person, csr, pki::random_serial_hex(random_), now);
+}
+
+Result<PresignedCertificate> CertificateService::check_and_presign(
+    const PersonKey& person, std::span<const std::uint8_t> csr, TimePoint now) const {
+    std::optional<Result<PresignedCertificate>> out;
+    signing_pool().run([&] {
+        out.emplace([&]() -> Result<PresignedCertificate> {
+            KAKUIN_TRY(pki::CheckedCsr checked,
+                       pki::check_csr(csr, policy_.certificate.allowed_key_types));
+            KAKUIN_TRY(pki::IssuedCertificate presigned, presign(person, checked, now));
+            return PresignedCertificate{std::move(checked), std::move(presigned)};
+        }());
+    });
+    return std::move(*out);
+}
+
+core::WorkerPool& signing_pool() {
+    static core::WorkerPool* pool = new core::WorkerPool(
+        {.name = "kakuin-sign",
+         .max_threads = std::max(1u, std::thread::hardware_concurrency()),
+         .nice = 19});
+    return *pool;
 }
 
 Result<pki::IssuedCertificate> CertificateService::sign(const PersonKey& person,

@@ -19,6 +19,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "core/usage_history.h"
+#include "core/worker_pool.h"
 #include "pki/ca.h"
 #include "store/store.h"
 
@@ -29,6 +30,13 @@ struct IssuedBundle {
     pki::IssuedCertificate certificate;
     std::string chain_pem;  // issuing CA + root
     int issue_number = 0;
+};
+
+// A CSR checked (its proof of possession) and the certificate signed for it, before the write
+// transaction that stores it or drops it.
+struct PresignedCertificate {
+    pki::CheckedCsr checked;
+    pki::IssuedCertificate presigned;
 };
 
 class CertificateService {
@@ -83,6 +91,12 @@ public:
     Result<pki::IssuedCertificate> presign(const PersonKey& person, const pki::CheckedCsr& csr,
                                            TimePoint now) const;
 
+    // pki::check_csr (against the policy's key types), then presign, on the signing threads
+    // (signing_pool()). Errors: the CSR's (csr_*, key_*). Thread-safe.
+    Result<PresignedCertificate> check_and_presign(const PersonKey& person,
+                                                   std::span<const std::uint8_t> csr,
+                                                   TimePoint now) const;
+
     // Transaction-level variants, for use cases (login, acquisition by enrollment) that make
     // these steps part of their own transaction. Same rules and history records as above;
     // nothing is committed here. `csr` has passed pki::check_csr. `presigned`, when given, is
@@ -127,5 +141,11 @@ private:
     const BankPolicy& policy_;
     std::mutex crl_mu_;  // serializes crl()
 };
+
+// The process's signing threads (core::WorkerPool "kakuin-sign"): one per core, at nice 19, so
+// that a CSR check and signature (about 70 µs of CPU) yields the core to the store's writer and
+// to I/O threads that wake up, instead of stretching the time every other issuance waits for
+// the single writer. Never destroyed: its threads end with the process.
+core::WorkerPool& signing_pool();
 
 }  // namespace kakuin::service

@@ -132,11 +132,7 @@ Result<IssuedBundle> EnrollmentService::submit_csr(std::string_view enrollment_i
         enrollment_id,
         [&](const PersonKey& person, TimePoint now) -> Result<Signed> {
             // A refused CSR writes nothing: the enrollment stays usable for a corrected one.
-            KAKUIN_TRY(pki::CheckedCsr checked,
-                       pki::check_csr(csr, ctx_.policy.certificate.allowed_key_types));
-            KAKUIN_TRY(pki::IssuedCertificate presigned,
-                       certificates_.presign(person, checked, now));
-            return Signed{std::move(checked), std::move(presigned)};
+            return certificates_.check_and_presign(person, csr, now);
         },
         source_address);
 }

@@ -87,14 +87,11 @@ public:
 
     // The CSR checked and the certificate signed for the enrollment's person, before the write
     // transaction.
-    struct Signed {
-        pki::CheckedCsr checked;
-        pki::IssuedCertificate presigned;
-    };
+    using Signed = PresignedCertificate;
     using SignStep = std::function<Result<Signed>(const PersonKey& person, TimePoint now)>;
-    // submit_csr with its crypto step given (submit_csr's: check_csr, then
-    // CertificateService::presign): the same read snapshot and write transaction. Benchmarks
-    // pass certificates signed beforehand to measure the store's part alone.
+    // submit_csr with its crypto step given (submit_csr's: CertificateService::
+    // check_and_presign): the same read snapshot and write transaction. Benchmarks pass
+    // certificates signed beforehand to measure the store's part alone.
     Result<IssuedBundle> submit_signed(std::string_view enrollment_id, const SignStep& sign,
                                        const std::string& source_address);
 

@@ -46,15 +46,15 @@ Result<RenewalResult> RenewalService::renew(const SessionInfo& session,
     if (!session.active())
         return make_error(ErrorCode::forbidden, "OTP step pending",
                           "ワンタイムパスワードを入力してください。");
-    // The CSR is checked before the store is touched: a refused CSR writes nothing.
-    KAKUIN_TRY(pki::CheckedCsr checked,
-               pki::check_csr(csr, ctx_.policy.certificate.allowed_key_types));
     const PersonKey person = session.person;
     const Actor actor = Actor::person(person, source_address);
     const TimePoint now = ctx_.clock.now();
-    // Signed before the write transaction (CPU work that must not hold the store's writer);
+    // The CSR is checked before the store is touched (a refused CSR writes nothing) and
+    // signed before the write transaction (CPU work that must not hold the store's writer);
     // renew_in checks the slot again there and stores it or drops it.
-    KAKUIN_TRY(pki::IssuedCertificate presigned, certificates_.presign(person, checked, now));
+    KAKUIN_TRY(PresignedCertificate signed_, certificates_.check_and_presign(person, csr, now));
+    const pki::CheckedCsr& checked = signed_.checked;
+    const pki::IssuedCertificate& presigned = signed_.presigned;
     return in_transaction<RenewalResult>(
         ctx_.store, store::TxMode::write, [&](Transaction& tx) -> Result<RenewalResult> {
             KAKUIN_TRY(CertificateSlot slot, tx.load_slot_for_update(person));

@@ -1,14 +1,19 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
+#include <atomic>
+#include <chrono>
+#include <semaphore>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "service_fixture.h"
 
 namespace kakuin::service::testing {
 namespace {
 
+using namespace std::chrono_literals;
 using store::HistoryQuery;
 
 // "<prefix><n digits>"; std::regex trips GCC 12's -Wmaybe-uninitialized under sanitizers.
@@ -91,6 +96,49 @@ TEST_F(ServiceTest, RegisterAndAcquireAUserCertificate) {
     EXPECT_EQ(h[1].kind, history_kind::certificate_registered);
     EXPECT_EQ(h[1].actor, "admin");
     EXPECT_EQ(h[2].kind, history_kind::user_registered);
+}
+
+// The CSR check and the signature run on the signing threads (nice 19), not on the caller's:
+// while every signing thread is held, an issuance waits; released, it completes.
+TEST_F(ServiceTest, CsrCheckAndSignatureRunOnTheSigningThreads) {
+    register_people();
+    ASSERT_TRUE(certs->register_issuance(admin, kUser).ok());
+    core::WorkerPool& pool = signing_pool();
+    EXPECT_EQ(pool.nice(), 19);
+    const std::size_t n = pool.max_threads();
+    std::counting_semaphore<64> release{0};
+    std::atomic<std::size_t> holding{0};
+    std::vector<std::thread> holders;
+    for (std::size_t i = 0; i < n; ++i) {
+        holders.emplace_back([&] {
+            pool.run([&] {
+                ++holding;
+                release.acquire();
+            });
+        });
+    }
+    for (int i = 0; i < 10000 && holding.load() < n; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(holding.load(), n);
+
+    std::atomic<bool> done{false};
+    std::thread issuer([&] {
+        auto issued = certs->issue_from_csr(Actor::person(kUser, "198.51.100.7"), kUser,
+                                            csr_der(p256.get()));
+        EXPECT_TRUE(issued.ok()) << (issued.ok() ? "" : issued.error().detail);
+        done = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(done.load());  // waits for a signing thread
+    release.release(static_cast<std::ptrdiff_t>(n));
+    issuer.join();
+    for (auto& t : holders) t.join();
+    EXPECT_TRUE(done.load());
+    // A refused CSR is refused there too, with the CSR's error.
+    Bytes bad = csr_der(p256.get());
+    bad[bad.size() - 1] ^= 0x01;
+    auto refused = certs->issue_from_csr(Actor::person(kUser, "198.51.100.7"), kUser, bad);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().code, ErrorCode::storage_failure);
 }
 
 TEST_F(ServiceTest, AdministratorCertificateCarriesTheContractIdOnly) {
