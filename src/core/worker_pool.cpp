@@ -41,7 +41,16 @@ void WorkerPool::run(const std::function<void()>& work) {
         // A new thread only when no idle one will take the job, and never past the maximum.
         if (idle_ < jobs_.size() && running_ < max_threads_) {
             ++running_;
-            threads_.emplace_back([this] { work_loop(); });
+            try {
+                threads_.emplace_back([this] { work_loop(); });
+            } catch (...) {  // no thread (resources): a running one serves the job later
+                --running_;
+                if (running_ == 0) {  // none: the job must not stay queued on this stack
+                    jobs_.pop_back();
+                    --pending_;
+                    throw;
+                }
+            }
         }
     }
     queued_.notify_one();

@@ -40,7 +40,8 @@ public:
 
     // Runs `work` on one of the pool's threads, in arrival order, and returns once it has
     // returned. An exception thrown by `work` is rethrown here, on the caller's thread.
-    // `work` must not call run() of the same pool (it would wait for itself).
+    // `work` must not call run() of the same pool (it would wait for itself). Throws
+    // std::system_error, without running `work`, when no thread runs and none can be started.
     void run(const std::function<void()>& work);
 
     // Changes the maximum number of threads (at least 1).
