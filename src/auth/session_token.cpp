@@ -5,6 +5,7 @@
 #include <array>
 
 #include "auth/constant_time.h"
+#include "core/base64.h"
 
 namespace kakuin::auth {
 namespace {
@@ -43,29 +44,8 @@ std::string sha256_hex(std::string_view text) {
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t v = std::uint32_t(std::uint8_t(bytes[i])) << 16 |
-                                std::uint32_t(std::uint8_t(bytes[i + 1])) << 8 |
-                                std::uint8_t(bytes[i + 2]);
-        out.push_back(kAlphabet[(v >> 18) & 63]);
-        out.push_back(kAlphabet[(v >> 12) & 63]);
-        out.push_back(kAlphabet[(v >> 6) & 63]);
-        out.push_back(kAlphabet[v & 63]);
-    }
-    const std::size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        std::uint32_t v = std::uint32_t(std::uint8_t(bytes[i])) << 16;
-        if (rest == 2) v |= std::uint32_t(std::uint8_t(bytes[i + 1])) << 8;
-        out.push_back(kAlphabet[(v >> 18) & 63]);
-        out.push_back(kAlphabet[(v >> 12) & 63]);
-        if (rest == 2) out.push_back(kAlphabet[(v >> 6) & 63]);
-    }
-    return out;
+    return encode_base64url_unpadded(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                     bytes.size());
 }
 
 IssuedSessionToken issue_session_token(Random& random) {

@@ -8,6 +8,7 @@
 #include "cli/config.h"
 #include "cli/files.h"
 #include "cli/store_open.h"
+#include "core/base64.h"
 #include "core/clock.h"
 #include "pki/ca.h"
 
@@ -16,23 +17,6 @@ namespace kakuin::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string base64url(const std::uint8_t* p, std::size_t n) {
-    static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        acc = (acc << 8) | p[i];
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(tbl[(acc >> bits) & 63]);
-        }
-    }
-    if (bits > 0) out.push_back(tbl[(acc << (6 - bits)) & 63]);
-    return out;
-}
 
 Status make_private_dir(const fs::path& p) {
     std::error_code ec;
@@ -62,7 +46,7 @@ Status init(const InitOptions& o) {
         KAKUIN_TRY_STATUS(make_private_dir(dir / "secrets"));
         std::uint8_t raw[32];
         random.fill(raw);
-        KAKUIN_TRY_STATUS(write_file((dir / "secrets" / "ca.pass").string(), base64url(raw, sizeof raw) + "\n", 0600));
+        KAKUIN_TRY_STATUS(write_file((dir / "secrets" / "ca.pass").string(), encode_base64url_unpadded(raw, sizeof raw) + "\n", 0600));
         passphrase_line = "passphrase_file = \"secrets/ca.pass\"";
     }
 

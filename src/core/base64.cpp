@@ -14,10 +14,10 @@ int value_of(char c) {
 }
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-}  // namespace
-
-std::string encode_base64_unpadded(const std::uint8_t* data, std::size_t size) {
+std::string encode_unpadded(const std::uint8_t* data, std::size_t size, const char* alphabet) {
     std::string out;
     out.reserve((size * 4 + 2) / 3);
     std::uint32_t acc = 0;
@@ -27,11 +27,21 @@ std::string encode_base64_unpadded(const std::uint8_t* data, std::size_t size) {
         bits += 8;
         while (bits >= 6) {
             bits -= 6;
-            out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
+            out.push_back(alphabet[(acc >> bits) & 0x3f]);
         }
     }
-    if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
+    if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 0x3f]);
     return out;
+}
+
+}  // namespace
+
+std::string encode_base64_unpadded(const std::uint8_t* data, std::size_t size) {
+    return encode_unpadded(data, size, kAlphabet);
+}
+
+std::string encode_base64url_unpadded(const std::uint8_t* data, std::size_t size) {
+    return encode_unpadded(data, size, kUrlAlphabet);
 }
 
 std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view in) {

@@ -23,6 +23,18 @@ TEST(Base64, AcceptsUnpaddedAndUrlSafe) {
     EXPECT_EQ(*decode_base64("+/8="), (std::vector<std::uint8_t>{0xfb, 0xff}));
 }
 
+TEST(Base64, EncodesUrlSafeUnpadded) {
+    auto enc = [](std::string_view s) {
+        return encode_base64url_unpadded(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    };
+    EXPECT_EQ(enc(""), "");
+    EXPECT_EQ(enc("fo"), "Zm8");
+    EXPECT_EQ(enc("foobar"), "Zm9vYmFy");
+    const std::vector<std::uint8_t> bytes{0xfb, 0xff, 0xbf, 0x10};
+    EXPECT_EQ(encode_base64url_unpadded(bytes.data(), bytes.size()), "-_-_EA");
+    EXPECT_EQ(decode_base64("-_-_EA"), bytes);
+}
+
 TEST(Base64, EncodesUnpaddedAndRoundTrips) {
     auto enc = [](std::string_view s) {
         return encode_base64_unpadded(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
