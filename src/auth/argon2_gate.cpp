@@ -51,7 +51,7 @@ void Argon2Gate::set_limit(std::uint32_t permits) {
         std::lock_guard lock(mutex_);
         limit_ = std::max<std::uint32_t>(permits, 1);
     }
-    pool_.set_max_threads(std::max<std::uint32_t>(permits, 1));
+    pool_.set_max_threads(permits);  // one thread per permit; the pool makes 0 one too
     changed_.notify_all();
 }
 
